@@ -1,0 +1,373 @@
+// text + settings in, findings out. Pure apart from a cache: an Analyzer remembers each
+// document chunk it has seen, so an edit re-parses and re-checks only the chunk it touched.
+import type { Document, YAMLError } from 'yaml';
+import { resourcesOf, type Resource } from '../k8s/resource.ts';
+import { RULES } from '../rules/index.ts';
+import { describeSyntaxError, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
+import { nodeRange, type AnyNode, type Pair } from '../yaml/nodes.ts';
+import { LineMap, parseDocuments, splitChunks } from '../yaml/parse.ts';
+import { isPair } from 'yaml';
+import {
+  formatMessage,
+  type Report,
+  type Rule,
+  type Severity,
+  type SeveritySetting,
+} from './rule.ts';
+import { DEFAULT_SETTINGS, ruleSetting, type Settings } from './settings.ts';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** 0-based line, UTF-16 character, as LSP counts. */
+  start: Position;
+  end: Position;
+  /** Offsets in the whole text. */
+  startOffset: number;
+  endOffset: number;
+}
+
+/** Files larger than this are not parsed (the user gets one notice instead). */
+export const MAX_TEXT_LENGTH = 32 * 1024 * 1024;
+/** Syntax errors reported per document chunk; past that the file is broken anyway. */
+const MAX_SYNTAX_ERRORS_PER_CHUNK = 20;
+
+interface ActiveRule {
+  rule: Rule;
+  /** The severity forced by a setting, if any. */
+  forced: Severity | undefined;
+}
+
+interface RuleSet {
+  key: string;
+  objectRules: ActiveRule[];
+  fileRules: ActiveRule[];
+  syntax: ActiveRule | undefined;
+  active: Set<string>;
+}
+
+interface Chunk {
+  text: string;
+  lines: LineMap;
+  resources: Resource[];
+  /** Findings with chunk-relative offsets and lines. */
+  findings: Finding[];
+  /** The absolute findings computed for `placedAt`, reused while the chunk has not moved. */
+  placed: Finding[] | undefined;
+  placedAt: number;
+  placedOffset: number;
+}
+
+export interface AnalyzeOptions {
+  /** Report only these rule ids (the fixture runner checks one rule at a time). */
+  only?: readonly string[];
+  rules?: readonly Rule[];
+  /** Longest text parsed; the editor keeps a limit, the command line has none. */
+  maxTextLength?: number;
+}
+
+export class Analyzer {
+  private chunks: Chunk[] = [];
+  private ruleSetKey = '';
+
+  constructor(private readonly options: AnalyzeOptions = {}) {}
+
+  run(text: string, settings: Settings = DEFAULT_SETTINGS): Finding[] {
+    if (!settings.enable) return [];
+    const ruleSet = this.ruleSet(settings);
+    const maxLength = this.options.maxTextLength ?? MAX_TEXT_LENGTH;
+    if (text.length > maxLength) return ruleSet.syntax ? [tooLarge(text.length, maxLength)] : [];
+    if (text.includes('\u0000')) return ruleSet.syntax ? binaryNotice() : [];
+
+    if (ruleSet.key !== this.ruleSetKey) {
+      this.chunks = [];
+      this.ruleSetKey = ruleSet.key;
+    }
+
+    const spans = splitChunks(text);
+    const previous = this.chunks;
+    const next: Chunk[] = new Array(spans.length);
+    // Reuse unchanged chunks from the front and from the back; re-analyse the middle.
+    let head = 0;
+    while (head < spans.length && head < previous.length && sameText(previous[head]!, text, spans[head]!)) {
+      next[head] = previous[head]!;
+      head++;
+    }
+    let tail = 0;
+    while (
+      tail < spans.length - head &&
+      tail < previous.length - head &&
+      sameText(previous[previous.length - 1 - tail]!, text, spans[spans.length - 1 - tail]!)
+    ) {
+      next[spans.length - 1 - tail] = previous[previous.length - 1 - tail]!;
+      tail++;
+    }
+    for (let i = head; i < spans.length - tail; i++) {
+      const span = spans[i]!;
+      next[i] = analyzeChunk(text.slice(span.start, span.end), ruleSet);
+    }
+    this.chunks = next;
+
+    const out: Finding[] = [];
+    let line = 0;
+    for (let i = 0; i < next.length; i++) {
+      const chunk = next[i]!;
+      const offset = spans[i]!.start;
+      if (!chunk.placed || chunk.placedAt !== line || chunk.placedOffset !== offset) {
+        chunk.placed = chunk.findings.map((f) => shift(f, line, offset));
+        chunk.placedAt = line;
+        chunk.placedOffset = offset;
+      }
+      for (const f of chunk.placed) out.push(f);
+      line += chunk.lines.lineCount - 1;
+    }
+
+    if (ruleSet.fileRules.length > 0) {
+      const placement = new Map<Resource, { chunk: Chunk; line: number; offset: number }>();
+      let l = 0;
+      const all: Resource[] = [];
+      for (let i = 0; i < next.length; i++) {
+        const chunk = next[i]!;
+        for (const r of chunk.resources) {
+          placement.set(r, { chunk, line: l, offset: spans[i]!.start });
+          all.push(r);
+        }
+        l += chunk.lines.lineCount - 1;
+      }
+      for (const active of ruleSet.fileRules) {
+        active.rule.checkFile!({
+          resources: all,
+          isActive: (id) => ruleSet.active.has(id),
+          report(resource, report) {
+            const where = placement.get(resource);
+            if (!where) return;
+            const f = toFinding(active, report, where.chunk.lines);
+            if (f) out.push(shift(f, where.line, where.offset));
+          },
+        });
+      }
+      out.sort(byPosition);
+    }
+    return out;
+  }
+
+  /** The resources of the last run, in file order. */
+  resources(): Resource[] {
+    return this.chunks.flatMap((c) => c.resources);
+  }
+
+  private ruleSet(settings: Settings): RuleSet {
+    const rules = this.options.rules ?? RULES;
+    const only = this.options.only;
+    const objectRules: ActiveRule[] = [];
+    const fileRules: ActiveRule[] = [];
+    const active = new Set<string>();
+    let syntax: ActiveRule | undefined;
+    const keyParts: string[] = [];
+    for (const rule of rules) {
+      const setting: SeveritySetting = ruleSetting(rule.meta, settings);
+      if (setting === 'off') continue;
+      // A rule left out by `only` still counts as on, so overlapping rules defer as they would in a full run.
+      active.add(rule.meta.id);
+      if (only && !only.includes(rule.meta.id)) continue;
+      const forced = settings.rules[rule.meta.id] ? setting : undefined;
+      keyParts.push(`${rule.meta.id}=${forced ?? '*'}`);
+      if (rule === yamlSyntaxRule) syntax = { rule, forced };
+      if (rule.check) objectRules.push({ rule, forced });
+      if (rule.checkFile) fileRules.push({ rule, forced });
+    }
+    return { key: keyParts.join(','), objectRules, fileRules, syntax, active };
+  }
+}
+
+/** One-shot analysis. */
+export function analyze(text: string, settings: Settings = DEFAULT_SETTINGS, options: AnalyzeOptions = {}): Finding[] {
+  return new Analyzer(options).run(text, settings);
+}
+
+function sameText(chunk: Chunk, text: string, span: { start: number; end: number }): boolean {
+  const len = span.end - span.start;
+  if (chunk.text.length !== len) return false;
+  return text.startsWith(chunk.text, span.start);
+}
+
+const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$\.Values|include\b|template\b|if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|required\b|default\b)/;
+const LOOKS_KUBERNETES = /^\s*(?:apiVersion|kind)\s*:/m;
+
+function analyzeChunk(text: string, rules: RuleSet): Chunk {
+  const lines = new LineMap(text);
+  const chunk: Chunk = { text, lines, resources: [], findings: [], placed: undefined, placedAt: -1, placedOffset: -1 };
+  let docs: Document.Parsed[];
+  try {
+    docs = parseDocuments(text);
+  } catch {
+    // The parser does not throw on bad input; this is a last line of defence for the editor.
+    return chunk;
+  }
+  const templated = text.includes('{{') && (HELM_ACTION.test(text) || docs.some((d) => d.errors.length > 0));
+  if (templated) return chunk; // a Helm template is not YAML until it is rendered
+
+  for (const doc of docs) {
+    let blocking = false;
+    if (doc.errors.length > 0) {
+      blocking = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+      if (rules.syntax && LOOKS_KUBERNETES.test(text)) {
+        for (const err of doc.errors.slice(0, MAX_SYNTAX_ERRORS_PER_CHUNK)) {
+          chunk.findings.push(syntaxFinding(rules.syntax, err, lines));
+        }
+      }
+    }
+    if (blocking) continue;
+    let resources: Resource[];
+    try {
+      resources = resourcesOf(doc);
+    } catch {
+      continue;
+    }
+    for (const resource of resources) {
+      chunk.resources.push(resource);
+      for (const active of rules.objectRules) {
+        try {
+          active.rule.check!({
+            resource,
+            isActive: (id) => rules.active.has(id),
+            report(report) {
+              const f = toFinding(active, report, lines);
+              if (f) chunk.findings.push(f);
+            },
+          });
+        } catch (err) {
+          // A rule bug must not take the other rules (or the editor) down with it.
+          reportRuleCrash(active.rule.meta.id, err);
+        }
+      }
+    }
+  }
+  chunk.findings.sort(byPosition);
+  return chunk;
+}
+
+let crashListener: ((ruleId: string, err: unknown) => void) | undefined;
+/** Lets the server log rule crashes; by default they are silent. */
+export function onRuleCrash(fn: (ruleId: string, err: unknown) => void): void {
+  crashListener = fn;
+}
+function reportRuleCrash(ruleId: string, err: unknown): void {
+  crashListener?.(ruleId, err);
+}
+
+function syntaxFinding(active: ActiveRule, err: YAMLError, lines: LineMap): Finding {
+  let [start, end] = err.pos;
+  start = Math.min(Math.max(0, start), lines.text.length);
+  end = Math.min(Math.max(start, end), lines.text.length);
+  const { line } = lines.position(start);
+  const lineEnd = lines.lineEnd(line);
+  if (end > lineEnd) end = lineEnd;
+  if (end === start && start < lineEnd) end = start + 1;
+  return makeFinding(
+    active.rule.meta.id,
+    active.forced ?? 'error',
+    describeSyntaxError(err, lines.text),
+    start,
+    end,
+    lines,
+  );
+}
+
+function toFinding(active: ActiveRule, report: Report, lines: LineMap): Finding | undefined {
+  const range = reportRange(report);
+  if (!range) return undefined;
+  let [start, end] = range;
+  const { line } = lines.position(start);
+  const lineEnd = lines.lineEnd(line);
+  if (end > lineEnd) end = lineEnd;
+  while (end > start && (lines.text.charCodeAt(end - 1) === 32 || lines.text.charCodeAt(end - 1) === 9)) end--;
+  const meta = active.rule.meta;
+  const template = meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${meta.id} has no message '${report.messageId}'`);
+  const severity = active.forced ?? report.severity ?? (meta.severity === 'off' ? 'warning' : meta.severity);
+  return makeFinding(meta.id, severity, formatMessage(template, report.data), start, end, lines);
+}
+
+function reportRange(report: Report): [number, number] | undefined {
+  const at = report.at;
+  if (!at) return undefined;
+  if (isPair(at)) {
+    const pair = at as Pair;
+    const key = nodeRange(pair.key);
+    const value = nodeRange(pair.value);
+    const part = report.part ?? 'key';
+    if (part === 'value' && value && value[1] > value[0]) return value;
+    if (part === 'pair' && key) return [key[0], value && value[1] > key[1] ? value[1] : key[1]];
+    return key ?? value;
+  }
+  return nodeRange(at as AnyNode);
+}
+
+function makeFinding(
+  ruleId: string,
+  severity: Severity,
+  message: string,
+  start: number,
+  end: number,
+  lines: LineMap,
+): Finding {
+  return {
+    ruleId,
+    severity,
+    message,
+    start: lines.position(start),
+    end: lines.position(end),
+    startOffset: start,
+    endOffset: end,
+  };
+}
+
+function shift(f: Finding, line: number, offset: number): Finding {
+  if (line === 0 && offset === 0) return f;
+  return {
+    ...f,
+    start: { line: f.start.line + line, character: f.start.character },
+    end: { line: f.end.line + line, character: f.end.character },
+    startOffset: f.startOffset + offset,
+    endOffset: f.endOffset + offset,
+  };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.startOffset - b.startOffset || a.endOffset - b.endOffset || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+function tooLarge(length: number, max: number): Finding {
+  const mb = (length / (1024 * 1024)).toFixed(1);
+  return {
+    ruleId: 'yaml-syntax',
+    severity: 'info',
+    message: `This file is ${mb} MB, above the ${Math.round(max / (1024 * 1024))} MB KubeGuard reads in the editor, so it was not checked. Split it, or lint it from a terminal with \`kubeguard lint\`.`,
+    start: { line: 0, character: 0 },
+    end: { line: 0, character: 0 },
+    startOffset: 0,
+    endOffset: 0,
+  };
+}
+
+function binaryNotice(): Finding[] {
+  return [
+    {
+      ruleId: 'yaml-syntax',
+      severity: 'error',
+      message:
+        'This file contains binary data (NUL bytes), so it is not YAML text and cannot be applied to a cluster. Check that the right file was saved under this name.',
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 0 },
+      startOffset: 0,
+      endOffset: 0,
+    },
+  ];
+}

@@ -1,0 +1,107 @@
+// What a rule is: metadata plus a pure check over one Kubernetes object (or, for the few rules
+// that compare objects, over all objects of a file).
+import type { Container, PodSpec, Resource } from '../k8s/resource.ts';
+import type { AnyNode, Pair } from '../yaml/nodes.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+export type Category =
+  | 'security-context'
+  | 'capabilities'
+  | 'host'
+  | 'probes'
+  | 'resources'
+  | 'images'
+  | 'secrets'
+  | 'service-accounts'
+  | 'networking'
+  | 'syntax';
+
+export interface RuleMeta {
+  /** The public id, equal to the file name. */
+  id: string;
+  title: string;
+  category: Category;
+  /** Default severity; 'off' rules run only when a setting turns them on. */
+  severity: SeveritySetting;
+  /** Pod Security Standards level, when the rule is one of its controls. */
+  pss?: 'baseline' | 'restricted';
+  /** Why it matters, in plain words (shown on hover and in the docs). */
+  description: string;
+  /** How to fix it, in one or two sentences. */
+  remediation: string;
+  /** What the rule looks at. */
+  target: 'container' | 'pod' | 'object' | 'file';
+  /** Message templates; `{{name}}` is replaced by `data.name`. */
+  messages: Record<string, string>;
+}
+
+export type Part = 'key' | 'value' | 'pair';
+
+export interface Report {
+  /** A YAML node, or a pair (then `part` says which side is underlined; the key by default). */
+  at: AnyNode | Pair | undefined;
+  part?: Part;
+  messageId: string;
+  data?: Record<string, string | number>;
+  /** For rules whose severity depends on the case (unset vs. explicitly unsafe). */
+  severity?: Severity;
+}
+
+export interface ObjectContext {
+  resource: Resource;
+  report(r: Report): void;
+  /**
+   * Whether another rule is on. Where two rules would flag the same token (SYS_ADMIN is both a
+   * non-default capability and CAP_SYS_ADMIN), the more specific one reports and the broader
+   * one stays quiet, unless the specific one is turned off.
+   */
+  isActive(ruleId: string): boolean;
+}
+
+export interface FileContext {
+  resources: readonly Resource[];
+  isActive(ruleId: string): boolean;
+  /** Reports against a node of `resource`. */
+  report(resource: Resource, r: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Checks one object; its findings are cached with the document chunk. */
+  check?(ctx: ObjectContext): void;
+  /** Checks objects against each other; runs on every analysis of the file. */
+  checkFile?(ctx: FileContext): void;
+}
+
+/** The first rule in `chain` that is on: the one that reports a token several rules cover. */
+export function owner(ctx: { isActive(id: string): boolean }, chain: readonly string[]): string | undefined {
+  return chain.find((id) => ctx.isActive(id));
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Runs `fn` for every container of a workload (init and ephemeral ones included). */
+export function forEachContainer(
+  ctx: ObjectContext,
+  fn: (c: Container, pod: PodSpec, r: Resource) => void,
+): void {
+  const r = ctx.resource;
+  if (!r.pod) return;
+  for (const c of r.pod.containers) fn(c, r.pod, r);
+}
+
+/** Containers that run for the pod's lifetime: app containers and native sidecars. */
+export function isLongRunning(c: Container): boolean {
+  return c.list === 'containers' || c.isSidecar;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+    const v = data?.[key];
+    return v === undefined ? `{{${key}}}` : String(v);
+  });
+}

@@ -1,0 +1,53 @@
+// Settings, normalised in one place: whatever the editor or the command line sends, the engine
+// sees a complete, valid Settings object.
+import type { RuleMeta, Severity, SeveritySetting } from './rule.ts';
+
+export type Profile = 'restricted' | 'baseline';
+
+export interface Settings {
+  enable: boolean;
+  profile: Profile;
+  /** Severity overrides per rule id. */
+  rules: Record<string, SeveritySetting>;
+}
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze({ enable: true, profile: 'restricted', rules: {} });
+
+const SEVERITIES: readonly string[] = ['off', 'info', 'warning', 'error'];
+
+export function isSeveritySetting(v: unknown): v is SeveritySetting {
+  return typeof v === 'string' && SEVERITIES.includes(v);
+}
+
+export function normalizeSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const rules: Record<string, SeveritySetting> = {};
+  if (r.rules && typeof r.rules === 'object') {
+    for (const [id, sev] of Object.entries(r.rules as Record<string, unknown>)) {
+      // Accept the ESLint-style spellings people type by habit.
+      const s = typeof sev === 'string' ? sev.toLowerCase() : sev;
+      const mapped = s === 'warn' ? 'warning' : s === 'information' || s === 'hint' ? 'info' : s;
+      if (isSeveritySetting(mapped)) rules[id] = mapped;
+    }
+  }
+  return {
+    enable: r.enable !== false,
+    profile: r.profile === 'baseline' ? 'baseline' : 'restricted',
+    rules,
+  };
+}
+
+/**
+ * The severity a rule runs at, or 'off'. An explicit setting wins; otherwise the `baseline`
+ * profile turns off the controls that only the restricted profile has.
+ */
+export function ruleSetting(meta: RuleMeta, settings: Settings): SeveritySetting {
+  const explicit = settings.rules[meta.id];
+  if (explicit) return explicit;
+  if (settings.profile === 'baseline' && meta.pss === 'restricted') return 'off';
+  return meta.severity;
+}
+
+export function severityRank(s: Severity): number {
+  return s === 'error' ? 3 : s === 'warning' ? 2 : 1;
+}

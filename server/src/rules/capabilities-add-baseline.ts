@@ -1,0 +1,28 @@
+import { addedCapabilityChain, capabilitiesOf } from '../k8s/security.ts';
+import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'capabilities-add-baseline',
+    title: 'Dangerous capability added',
+    category: 'capabilities',
+    severity: 'error',
+    pss: 'baseline',
+    target: 'container',
+    description:
+      "Capabilities outside the runtime's default set (NET_ADMIN, SYS_PTRACE, SYS_MODULE, BPF, ALL and others) give a process powers over the node's kernel, network or other processes, and the baseline profile forbids them.",
+    remediation: "Remove the entry from `capabilities.add`; if one is truly required, run the workload in a namespace with a policy made for it.",
+    messages: {
+      added:
+        'Container "{{name}}" adds capability {{cap}}, which is outside the default set and gives the process power over the node\'s kernel, network or other processes; baseline admission rejects it. Remove it from `capabilities.add`.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, _pod, r) => {
+      for (const entry of capabilitiesOf(r, c).add) {
+        if (owner(ctx, addedCapabilityChain(entry.cap)) !== 'capabilities-add-baseline') continue;
+        ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name, cap: entry.written } });
+      }
+    });
+  },
+});

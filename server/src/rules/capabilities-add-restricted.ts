@@ -1,0 +1,28 @@
+import { addedCapabilityChain, capabilitiesOf } from '../k8s/security.ts';
+import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'capabilities-add-restricted',
+    title: 'Capability added beyond NET_BIND_SERVICE',
+    category: 'capabilities',
+    severity: 'warning',
+    pss: 'restricted',
+    target: 'container',
+    description:
+      "The restricted profile lets a container add back only NET_BIND_SERVICE. Every other capability, even one from the runtime's default set, widens what a compromised process can do.",
+    remediation: "Remove the entry from `capabilities.add`; keep only `NET_BIND_SERVICE` if the container binds a port below 1024.",
+    messages: {
+      added:
+        'Container "{{name}}" adds capability {{cap}}; the restricted profile allows adding only NET_BIND_SERVICE, so admission rejects the pod and a compromised process keeps {{cap}}. Remove it from `capabilities.add`.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, _pod, r) => {
+      for (const entry of capabilitiesOf(r, c).add) {
+        if (owner(ctx, addedCapabilityChain(entry.cap)) !== 'capabilities-add-restricted') continue;
+        ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name, cap: entry.written } });
+      }
+    });
+  },
+});

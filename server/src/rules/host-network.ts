@@ -1,0 +1,26 @@
+import { defineRule } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'host-network',
+    title: 'Host network namespace',
+    category: 'host',
+    severity: 'error',
+    pss: 'baseline',
+    target: 'pod',
+    description:
+      'With `hostNetwork: true` the pod uses the node\'s network stack: it can bind any node port, see all traffic on the node\'s interfaces, reach services that listen on localhost, and bypass NetworkPolicies.',
+    remediation:
+      'Delete `hostNetwork: true`. Network agents (CNI plugins, node exporters) that truly need it should be suppressed with a reason instead.',
+    messages: {
+      hostNetwork:
+        'The pod shares the node\'s network namespace: it can sniff node traffic, reach services bound to the node\'s localhost, and is not covered by NetworkPolicies. Remove `hostNetwork: true` unless this is a node-level network agent.',
+    },
+  },
+  check(ctx) {
+    const r = ctx.resource;
+    if (!r.pod) return;
+    const p = r.view.pair(r.pod.node, 'hostNetwork');
+    if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: 'hostNetwork' });
+  },
+});

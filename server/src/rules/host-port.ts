@@ -1,0 +1,29 @@
+import { defineRule, forEachContainer } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'host-port',
+    title: 'Host port',
+    category: 'host',
+    severity: 'warning',
+    pss: 'baseline',
+    target: 'container',
+    description:
+      'A `hostPort` opens the port on the node\'s own address, outside Services and NetworkPolicies, and limits scheduling to one such pod per node.',
+    remediation: 'Delete `hostPort` and expose the port through a Service.',
+    messages: {
+      hostPort:
+        'Container "{{name}}" binds host port {{port}}: the port opens on the node\'s own address, bypassing Services and NetworkPolicies, and only one such pod fits per node. Remove `hostPort` and use a Service.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, _pod, r) => {
+      for (const port of r.view.items(r.view.get(c.node, 'ports'))) {
+        const p = r.view.pair(port, 'hostPort');
+        const value = r.view.value(p?.value);
+        if (!p || value === 0 || value === null || value === undefined) continue;
+        ctx.report({ at: p, part: 'value', messageId: 'hostPort', data: { name: c.name, port: String(value) } });
+      }
+    });
+  },
+});

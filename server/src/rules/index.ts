@@ -1,0 +1,104 @@
+// The rule library: one line per rule, in catalog order. A meta test checks that this list, the
+// rule files, the fixtures and the docs match one to one.
+import type { Rule } from '../engine/rule.ts';
+import allowPrivilegeEscalation from './allow-privilege-escalation.ts';
+import apparmorOverride from './apparmor-override.ts';
+import automountSaToken from './automount-sa-token.ts';
+import capSysAdmin from './cap-sys-admin.ts';
+import capabilitiesAddBaseline from './capabilities-add-baseline.ts';
+import capabilitiesAddRestricted from './capabilities-add-restricted.ts';
+import capabilitiesDropAll from './capabilities-drop-all.ts';
+import containerRuntimeSocket from './container-runtime-socket.ts';
+import cpuLimitsMissing from './cpu-limits-missing.ts';
+import cpuRequestsMissing from './cpu-requests-missing.ts';
+import hostNetwork from './host-network.ts';
+import hostPathVolume from './host-path-volume.ts';
+import hostPidIpc from './host-pid-ipc.ts';
+import hostPort from './host-port.ts';
+import imageDigestNotPinned from './image-digest-not-pinned.ts';
+import imagePullPolicy from './image-pull-policy.ts';
+import imageTagMutable from './image-tag-mutable.ts';
+import ingressNginxSnippets from './ingress-nginx-snippets.ts';
+import ingressTlsMissing from './ingress-tls-missing.ts';
+import livenessProbeMissing from './liveness-probe-missing.ts';
+import loadbalancerSourceRangesMissing from './loadbalancer-source-ranges-missing.ts';
+import memoryLimitsMissing from './memory-limits-missing.ts';
+import memoryRequestsMissing from './memory-requests-missing.ts';
+import netRaw from './net-raw.ts';
+import networkpolicyAllowAll from './networkpolicy-allow-all.ts';
+import portReferenceErrors from './port-reference-errors.ts';
+import privilegedContainer from './privileged-container.ts';
+import probeHostOverride from './probe-host-override.ts';
+import procMountUnmasked from './proc-mount-unmasked.ts';
+import readOnlyRootFs from './read-only-root-fs.ts';
+import readinessProbeMissing from './readiness-probe-missing.ts';
+import restrictedVolumeTypes from './restricted-volume-types.ts';
+import rootGroup from './root-group.ts';
+import runAsNonRoot from './run-as-non-root.ts';
+import runAsRootUser from './run-as-root-user.ts';
+import seccompProfileRequired from './seccomp-profile-required.ts';
+import seccompUnconfined from './seccomp-unconfined.ts';
+import secretDataInManifest from './secret-data-in-manifest.ts';
+import secretInEnvLiteral from './secret-in-env-literal.ts';
+import selinuxCustomOptions from './selinux-custom-options.ts';
+import sensitiveHostPath from './sensitive-host-path.ts';
+import serviceExternalIps from './service-external-ips.ts';
+import serviceTypeExposed from './service-type-exposed.ts';
+import startupProbeMissing from './startup-probe-missing.ts';
+import unsafeSysctls from './unsafe-sysctls.ts';
+import windowsHostProcess from './windows-host-process.ts';
+import writableHostPath from './writable-host-path.ts';
+import { yamlSyntaxRule as yamlSyntax } from './yaml-syntax.ts';
+
+export const RULES: readonly Rule[] = [
+  allowPrivilegeEscalation,
+  apparmorOverride,
+  automountSaToken,
+  capSysAdmin,
+  capabilitiesAddBaseline,
+  capabilitiesAddRestricted,
+  capabilitiesDropAll,
+  containerRuntimeSocket,
+  cpuLimitsMissing,
+  cpuRequestsMissing,
+  hostNetwork,
+  hostPathVolume,
+  hostPidIpc,
+  hostPort,
+  imageDigestNotPinned,
+  imagePullPolicy,
+  imageTagMutable,
+  ingressNginxSnippets,
+  ingressTlsMissing,
+  livenessProbeMissing,
+  loadbalancerSourceRangesMissing,
+  memoryLimitsMissing,
+  memoryRequestsMissing,
+  netRaw,
+  networkpolicyAllowAll,
+  portReferenceErrors,
+  privilegedContainer,
+  probeHostOverride,
+  procMountUnmasked,
+  readOnlyRootFs,
+  readinessProbeMissing,
+  restrictedVolumeTypes,
+  rootGroup,
+  runAsNonRoot,
+  runAsRootUser,
+  seccompProfileRequired,
+  seccompUnconfined,
+  secretDataInManifest,
+  secretInEnvLiteral,
+  selinuxCustomOptions,
+  sensitiveHostPath,
+  serviceExternalIps,
+  serviceTypeExposed,
+  startupProbeMissing,
+  unsafeSysctls,
+  windowsHostProcess,
+  writableHostPath,
+  yamlSyntax,
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));

@@ -1,0 +1,27 @@
+import { containerField } from '../k8s/pod.ts';
+import { defineRule, forEachContainer } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'proc-mount-unmasked',
+    title: 'Unmasked /proc',
+    category: 'security-context',
+    severity: 'error',
+    pss: 'baseline',
+    target: 'container',
+    description:
+      'The runtime normally masks sensitive parts of /proc (kernel memory, keys, timers). `procMount: Unmasked` exposes them to the container, which leaks host information and helps escapes.',
+    remediation: 'Delete `procMount` or set it to `Default`.',
+    messages: {
+      unmasked:
+        'Container "{{name}}" sets `procMount: {{value}}`, exposing the parts of /proc the runtime normally hides (kernel memory and keys among them). Delete the field or set it to `Default`.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, _pod, r) => {
+      const f = containerField(r, c, 'procMount');
+      if (f.from === 'unset' || f.value === 'Default') return;
+      ctx.report({ at: f.pair, part: 'value', messageId: 'unmasked', data: { name: c.name, value: String(f.value) } });
+    });
+  },
+});

@@ -1,0 +1,25 @@
+import { needsProbes } from '../k8s/probes.ts';
+import { defineRule, forEachContainer } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'readiness-probe-missing',
+    title: 'Readiness probe missing',
+    category: 'probes',
+    severity: 'warning',
+    target: 'container',
+    description:
+      "Without a readiness probe a pod receives Service traffic as soon as its process starts, before it can answer, and keeps receiving it while it is overloaded or shutting down: users see errors on every rollout.",
+    remediation: "Add a `readinessProbe` that succeeds only when the application can serve requests.",
+    messages: {
+      missing:
+        'Container "{{name}}" has no readiness probe, so Services send it traffic before it is ready and during overload, which shows up as errors on every rollout. Add a `readinessProbe` that passes only when it can serve.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, _pod, r) => {
+      if (!needsProbes(r, c) || r.view.has(c.node, 'readinessProbe')) return;
+      ctx.report({ at: c.anchor, messageId: 'missing', data: { name: c.name } });
+    });
+  },
+});

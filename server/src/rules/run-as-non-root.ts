@@ -1,0 +1,43 @@
+import { effective } from '../k8s/pod.ts';
+import { defineRule, forEachContainer } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'run-as-non-root',
+    title: 'Container may run as root',
+    category: 'security-context',
+    severity: 'warning',
+    pss: 'restricted',
+    target: 'container',
+    description:
+      'Without `runAsNonRoot: true` the kubelet starts the container as whatever user the image names, which is root for most images. Root in a container is one kernel bug away from root on the node.',
+    remediation:
+      'Set `runAsNonRoot: true` in the pod securityContext (or the container\'s), and make sure the image runs as a non-zero user (`runAsUser`).',
+    messages: {
+      mayRunAsRoot:
+        'Container "{{name}}" may run as root: neither it nor the pod sets `runAsNonRoot: true` or a non-zero `runAsUser`, so it runs as the image\'s user, which is root for most images. Set `runAsNonRoot: true` in the securityContext.',
+      explicitFalse:
+        'Container "{{name}}" has `runAsNonRoot: false`, so it may run as root, which turns any container escape into root on the node. Set it to true and run the image as a non-zero user.',
+      onlyAdmission:
+        'Container "{{name}}" runs as user {{uid}} but does not set `runAsNonRoot: true`; it does not run as root, but the restricted Pod Security admission rejects pods without that field. Add `runAsNonRoot: true`.',
+    },
+  },
+  check(ctx) {
+    forEachContainer(ctx, (c, pod, r) => {
+      const nonRoot = effective(r, pod, c, 'runAsNonRoot');
+      if (nonRoot.value === true) return;
+      const user = effective(r, pod, c, 'runAsUser');
+      // runAsUser: 0 is the run-as-root-user rule's finding, and a stronger one.
+      if (user.value === 0 && ctx.isActive('run-as-root-user')) return;
+      if (typeof user.value === 'number' && user.value > 0 && nonRoot.value !== false) {
+        ctx.report({ at: c.anchor, messageId: 'onlyAdmission', data: { name: c.name, uid: user.value }, severity: 'info' });
+        return;
+      }
+      if (nonRoot.value === false && nonRoot.pair) {
+        ctx.report({ at: nonRoot.pair, part: 'value', messageId: 'explicitFalse', data: { name: c.name } });
+      } else {
+        ctx.report({ at: c.anchor, messageId: 'mayRunAsRoot', data: { name: c.name } });
+      }
+    });
+  },
+});

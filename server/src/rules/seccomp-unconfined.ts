@@ -1,0 +1,35 @@
+import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { defineRule } from '../engine/rule.ts';
+import { CONFINED } from './seccomp-profile-required.ts';
+
+export default defineRule({
+  meta: {
+    id: 'seccomp-unconfined',
+    title: 'Seccomp explicitly disabled',
+    category: 'security-context',
+    severity: 'error',
+    pss: 'baseline',
+    target: 'pod',
+    description:
+      '`seccompProfile.type: Unconfined` turns system-call filtering off, so the container can reach every kernel entry point, including those behind most container escapes.',
+    remediation: 'Use `type: RuntimeDefault` (or a `Localhost` profile made for the application).',
+    messages: {
+      unconfined:
+        'Seccomp is turned off (`type: {{type}}`), so this {{scope}} can make every system call, including the rare ones behind most container escapes. Use `RuntimeDefault`.',
+    },
+  },
+  check(ctx) {
+    const r = ctx.resource;
+    const pod = r.pod;
+    if (!pod) return;
+    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
+    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
+    for (const { sc, scope } of places) {
+      const typePair = r.view.pair(r.view.get(sc, 'seccompProfile'), 'type');
+      const type = r.view.str(typePair?.value);
+      if (type !== undefined && !CONFINED.has(type)) {
+        ctx.report({ at: typePair, part: 'value', messageId: 'unconfined', data: { type, scope } });
+      }
+    }
+  },
+});

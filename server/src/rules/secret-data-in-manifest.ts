@@ -1,0 +1,29 @@
+import { defineRule } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'secret-data-in-manifest',
+    title: 'Secret values committed in a manifest',
+    category: 'secrets',
+    severity: 'warning',
+    target: 'object',
+    description:
+      'The values of a Secret manifest are only base64-encoded, which anyone can decode. Committed to Git they are readable by everyone with access to the repository, forever, in its history.',
+    remediation:
+      'Keep secret values out of Git: use External Secrets, Sealed Secrets, SOPS or your cloud\'s secret manager, and commit only the reference. If this is a test fixture, suppress the finding with a reason.',
+    messages: {
+      data:
+        'Secret "{{name}}" carries values in `{{field}}`; base64 is an encoding, not encryption, so anyone who can read this file (or the Git history) has them. Keep the values out of the manifest with External Secrets, Sealed Secrets or SOPS.',
+    },
+  },
+  check(ctx) {
+    const r = ctx.resource;
+    if (r.kind !== 'Secret' || r.group !== '') return;
+    const v = r.view;
+    for (const field of ['data', 'stringData']) {
+      const p = v.pair(r.root, field);
+      const hasValue = v.pairs(p?.value).some((e) => (v.text(e.value) ?? '') !== '');
+      if (p && hasValue) ctx.report({ at: p, messageId: 'data', data: { name: r.name ?? '?', field } });
+    }
+  },
+});

@@ -1,0 +1,31 @@
+import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { defineRule } from '../engine/rule.ts';
+
+export default defineRule({
+  meta: {
+    id: 'windows-host-process',
+    title: 'Windows HostProcess container',
+    category: 'security-context',
+    severity: 'error',
+    pss: 'baseline',
+    target: 'pod',
+    description:
+      'A Windows HostProcess container runs directly on the Windows node with its network and file system, outside any container isolation; it is the Windows equivalent of a privileged container.',
+    remediation: 'Delete `windowsOptions.hostProcess` (or set it to `false`).',
+    messages: {
+      hostProcess:
+        'This {{scope}} runs as a Windows HostProcess container, directly on the node with no isolation: a compromise is a compromise of the node. Remove `hostProcess: true`.',
+    },
+  },
+  check(ctx) {
+    const r = ctx.resource;
+    const pod = r.pod;
+    if (!pod) return;
+    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
+    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
+    for (const { sc, scope } of places) {
+      const p = r.view.pair(r.view.get(sc, 'windowsOptions'), 'hostProcess');
+      if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: 'hostProcess', data: { scope } });
+    }
+  },
+});
