@@ -1,1 +1,209 @@
-export {};
+// kubeguard: the same engine from a terminal.
+//
+//   kubeguard lint <files|dirs|->... [--format text|json] [--fail-on error|warning|info|none]
+//                  [--profile restricted|baseline] [--rule <id>=<off|info|warning|error>]...
+//
+// Exit codes: 0 no findings at or above --fail-on; 1 there are some; 2 usage error, an
+// unreadable path, or an internal error in a rule.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
+import { analyze, onRuleCrash, type Finding } from './engine/analyze.ts';
+import { normalizeSettings, severityRank, isSeveritySetting } from './engine/settings.ts';
+import type { Severity } from './engine/rule.ts';
+import { RULES_BY_ID } from './rules/index.ts';
+
+const USAGE = `Usage: kubeguard lint <file|directory|->... [options]
+
+Lints Kubernetes manifests (.yaml/.yml; directories are searched recursively, - reads stdin).
+
+Options:
+  --format text|json          output format (default: text)
+  --fail-on error|warning|info|none
+                              exit with 1 when a finding at or above this severity exists
+                              (default: error)
+  --profile restricted|baseline
+                              Pod Security Standards profile (default: restricted)
+  --rule <id>=<severity>      set a rule's severity: off, info, warning or error (repeatable)
+  -h, --help                  show this help
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+  paths: string[];
+  format: 'text' | 'json';
+  failOn: Severity | 'none';
+  profile: 'restricted' | 'baseline';
+  rules: Record<string, string>;
+}
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help') return 'help';
+  if (command !== 'lint') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+  const opts: Options = { paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {} };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const eq = arg.indexOf('=');
+    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
+        opts.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'none') {
+          throw new UsageError(`--fail-on must be error, warning, info or none, not "${v}"`);
+        }
+        opts.failOn = v;
+        break;
+      }
+      case '--profile': {
+        const v = value();
+        if (v !== 'restricted' && v !== 'baseline') throw new UsageError(`--profile must be restricted or baseline, not "${v}"`);
+        opts.profile = v;
+        break;
+      }
+      case '--rule': {
+        const v = value();
+        const [id, sev] = v.split('=');
+        if (!id || !sev || !isSeveritySetting(sev)) throw new UsageError(`--rule takes <id>=<off|info|warning|error>, not "${v}"`);
+        if (!RULES_BY_ID.has(id)) throw new UsageError(`unknown rule "${id}"`);
+        opts.rules[id] = sev;
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
+        opts.paths.push(arg);
+    }
+  }
+  if (opts.paths.length === 0) throw new UsageError('no files or directories given');
+  return opts;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+function collectFiles(path: string, out: string[]): void {
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) collectFiles(join(path, e.name), out);
+      } else if (/\.ya?ml$/i.test(e.name)) {
+        out.push(join(path, e.name));
+      }
+    }
+  } else {
+    out.push(path);
+  }
+}
+
+function display(file: string): string {
+  if (file === '-') return '<stdin>';
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+interface FileResult {
+  file: string;
+  findings: Finding[];
+}
+
+function main(argv: string[]): number {
+  let opts: Options | 'help';
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kubeguard: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (opts === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const settings = normalizeSettings({ profile: opts.profile, rules: opts.rules });
+  let current = '';
+  let crashed = false;
+  onRuleCrash((ruleId, err) => {
+    crashed = true;
+    process.stderr.write(`kubeguard: internal error in rule ${ruleId} on ${current}: ${err instanceof Error ? err.stack : String(err)}\n`);
+  });
+  const results: FileResult[] = [];
+  let unreadable = false;
+  for (const path of opts.paths) {
+    const files: string[] = [];
+    try {
+      if (path === '-') files.push('-');
+      else collectFiles(path, files);
+    } catch (err) {
+      process.stderr.write(`kubeguard: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      unreadable = true;
+      continue;
+    }
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      } catch (err) {
+        process.stderr.write(`kubeguard: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+        unreadable = true;
+        continue;
+      }
+      current = display(file);
+      results.push({ file: current, findings: analyze(text, settings, { maxTextLength: Infinity }) });
+    }
+  }
+
+  if (opts.format === 'json') {
+    const out = results.flatMap(({ file, findings }) =>
+      findings.map((f) => ({
+        file,
+        line: f.start.line + 1,
+        column: f.start.character + 1,
+        endLine: f.end.line + 1,
+        endColumn: f.end.character + 1,
+        severity: f.severity,
+        ruleId: f.ruleId,
+        message: f.message,
+      })),
+    );
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const { file, findings } of results) {
+      for (const f of findings) {
+        counts[f.severity]++;
+        process.stdout.write(`${file}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} [${f.ruleId}] ${f.message}\n`);
+      }
+    }
+    const total = counts.error + counts.warning + counts.info;
+    const files = results.length === 1 ? '1 file' : `${results.length} files`;
+    process.stdout.write(
+      total === 0
+        ? `No problems found in ${files}.\n`
+        : `\n${total} problem${total === 1 ? '' : 's'} (${counts.error} errors, ${counts.warning} warnings, ${counts.info} info) in ${files}.\n`,
+    );
+  }
+
+  if (unreadable || crashed) return 2;
+  if (opts.failOn === 'none') return 0;
+  const threshold = severityRank(opts.failOn);
+  return results.some((r) => r.findings.some((f) => severityRank(f.severity) >= threshold)) ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

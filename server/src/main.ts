@@ -1,1 +1,65 @@
-export {};
+// The KubeGuard language server. The transport comes from the command line: `--stdio` for
+// editors such as Neovim, `--node-ipc` when VS Code starts it.
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { onRuleCrash } from './engine/analyze.ts';
+import { DiagnosticsService } from './lsp/diagnostics.ts';
+import { hoverFor } from './lsp/hover.ts';
+import { SettingsStore } from './lsp/settings.ts';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const settings = new SettingsStore(connection);
+const diagnostics = new DiagnosticsService(connection, settings, (uri) => documents.get(uri));
+let canRegisterConfig = false;
+
+onRuleCrash((ruleId, err) => {
+  connection.console.error(`KubeGuard rule ${ruleId} failed: ${err instanceof Error ? err.stack : String(err)}`);
+});
+
+connection.onInitialize((params): InitializeResult => {
+  const caps = params.capabilities;
+  settings.canPull = caps.workspace?.configuration === true;
+  canRegisterConfig = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  if (init?.settings) settings.setGlobal(init.settings);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'kubeguard', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canRegisterConfig) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubeguard' });
+  }
+});
+
+connection.onDidChangeConfiguration((change) => {
+  const pushed = (change.settings as { kubeguard?: unknown } | null | undefined)?.kubeguard;
+  if (pushed !== undefined) settings.setGlobal(pushed);
+  settings.clear();
+  diagnostics.scheduleAll(documents.keys());
+});
+
+documents.onDidOpen((e) => diagnostics.schedule(e.document.uri));
+documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
+documents.onDidClose((e) => {
+  settings.forget(e.document.uri);
+  diagnostics.close(e.document.uri);
+});
+
+connection.onHover((params) => hoverFor(diagnostics.findings(params.textDocument.uri), params.position));
+
+documents.listen(connection);
+connection.listen();

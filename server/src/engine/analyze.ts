@@ -141,6 +141,7 @@ export class Analyzer {
         l += chunk.lines.lineCount - 1;
       }
       for (const active of ruleSet.fileRules) {
+        try {
         active.rule.checkFile!({
           resources: all,
           isActive: (id) => ruleSet.active.has(id),
@@ -151,6 +152,9 @@ export class Analyzer {
             if (f) out.push(shift(f, where.line, where.offset));
           },
         });
+        } catch (err) {
+          reportRuleCrash(active.rule.meta.id, err);
+        }
       }
       out.sort(byPosition);
     }

@@ -9,9 +9,11 @@ export interface Settings {
   profile: Profile;
   /** Severity overrides per rule id. */
   rules: Record<string, SeveritySetting>;
+  /** Most problems the editor shows for one file (errors first); the CLI reports all. */
+  maxProblems: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = Object.freeze({ enable: true, profile: 'restricted', rules: {} });
+export const DEFAULT_SETTINGS: Settings = Object.freeze({ enable: true, profile: 'restricted', rules: {}, maxProblems: 5000 });
 
 const SEVERITIES: readonly string[] = ['off', 'info', 'warning', 'error'];
 
@@ -34,6 +36,10 @@ export function normalizeSettings(raw: unknown): Settings {
     enable: r.enable !== false,
     profile: r.profile === 'baseline' ? 'baseline' : 'restricted',
     rules,
+    maxProblems:
+      typeof r.maxProblems === 'number' && Number.isFinite(r.maxProblems) && r.maxProblems >= 1
+        ? Math.floor(r.maxProblems)
+        : DEFAULT_SETTINGS.maxProblems,
   };
 }
 

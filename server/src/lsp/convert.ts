@@ -1,0 +1,29 @@
+// Engine findings to LSP diagnostics: the one place positions and severities are translated.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { ruleDocUrl } from '../engine/docs.ts';
+import type { Finding } from '../engine/analyze.ts';
+import type { Severity } from '../engine/rule.ts';
+
+export const SOURCE = 'kubeguard';
+
+export function toSeverity(s: Severity): DiagnosticSeverity {
+  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+}
+
+export interface DiagnosticData {
+  ruleId: string;
+}
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  const href = ruleDocUrl(f.ruleId);
+  const d: Diagnostic = {
+    range: { start: f.start, end: f.end },
+    severity: toSeverity(f.severity),
+    code: f.ruleId,
+    source: SOURCE,
+    message: f.message,
+    data: { ruleId: f.ruleId } satisfies DiagnosticData,
+  };
+  if (href) d.codeDescription = { href };
+  return d;
+}

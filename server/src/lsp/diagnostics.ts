@@ -1,0 +1,92 @@
+// Documents to diagnostics. Each open document keeps its own Analyzer, so an edit re-checks only
+// the YAML documents it touched. Work for a document is coalesced: several changes that arrive
+// before the engine runs cost one analysis, and a stale result is never published.
+import type { Connection } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer, type Finding } from '../engine/analyze.ts';
+import { toDiagnostic, SOURCE } from './convert.ts';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { severityRank } from '../engine/settings.ts';
+import type { SettingsStore } from './settings.ts';
+
+interface DocState {
+  analyzer: Analyzer;
+  findings: Finding[];
+  version: number;
+  scheduled: boolean;
+}
+
+export class DiagnosticsService {
+  private docs = new Map<string, DocState>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: SettingsStore,
+    private readonly getDocument: (uri: string) => TextDocument | undefined,
+  ) {}
+
+  findings(uri: string): readonly Finding[] {
+    return this.docs.get(uri)?.findings ?? [];
+  }
+
+  schedule(uri: string): void {
+    let state = this.docs.get(uri);
+    if (!state) {
+      state = { analyzer: new Analyzer(), findings: [], version: -1, scheduled: false };
+      this.docs.set(uri, state);
+    }
+    if (state.scheduled) return;
+    state.scheduled = true;
+    setImmediate(() => void this.validate(uri));
+  }
+
+  scheduleAll(uris: Iterable<string>): void {
+    for (const uri of uris) this.schedule(uri);
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async validate(uri: string): Promise<void> {
+    const state = this.docs.get(uri);
+    if (!state) return;
+    state.scheduled = false;
+    const settings = await this.settings.get(uri);
+    const doc = this.getDocument(uri);
+    if (!doc || this.docs.get(uri) !== state) return;
+    let findings: Finding[];
+    try {
+      findings = state.analyzer.run(doc.getText(), settings);
+    } catch (err) {
+      this.connection.console.error(`KubeGuard could not check ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+      findings = [];
+    }
+    state.findings = findings;
+    state.version = doc.version;
+    await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: limit(findings, settings.maxProblems) });
+  }
+}
+
+/**
+ * At most `max` diagnostics, the most severe first (in file order within a severity), plus a
+ * notice that says how many were left out. Tens of thousands of squiggles help nobody and
+ * slow every editor down.
+ */
+export function limit(findings: readonly Finding[], max: number): Diagnostic[] {
+  if (findings.length <= max) return findings.map(toDiagnostic);
+  const kept = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i)
+    .slice(0, max)
+    .sort((a, b) => a.i - b.i)
+    .map(({ f }) => toDiagnostic(f));
+  kept.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    message: `KubeGuard shows ${max} of the ${findings.length} problems in this file, the most severe first. Raise \`kubeguard.maxProblems\` to see more, or run \`kubeguard lint\` on the file for the full list.`,
+  });
+  return kept;
+}
