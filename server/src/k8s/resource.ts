@@ -110,8 +110,31 @@ function podSpecOf(view: YamlView, root: YAMLMap, w: WorkloadKind): PodSpec | un
   return { node, pair, meta, containers };
 }
 
+const memo = new WeakMap<Resource, Map<string, unknown>>();
+
+/**
+ * Caches a value derived from a resource. A resource never changes once built, and resources of
+ * unchanged documents are reused from one analysis to the next, so rules that compare objects
+ * pay for each object's summary once, not on every keystroke.
+ */
+export function memoize<T>(r: Resource, key: string, compute: () => T): T {
+  let m = memo.get(r);
+  if (!m) {
+    m = new Map();
+    memo.set(r, m);
+  }
+  if (m.has(key)) return m.get(key) as T;
+  const value = compute();
+  m.set(key, value);
+  return value;
+}
+
 /** Labels of the object's pod template (or of the Pod itself). */
-export function podLabels(r: Resource): Map<string, string> {
+export function podLabels(r: Resource): ReadonlyMap<string, string> {
+  return memoize(r, 'podLabels', () => readPodLabels(r));
+}
+
+function readPodLabels(r: Resource): Map<string, string> {
   const out = new Map<string, string>();
   const labels = r.pod?.meta ? r.view.get(r.pod.meta, 'labels') : undefined;
   for (const p of r.view.pairs(labels)) {
