@@ -3,7 +3,7 @@
 import type { Document, YAMLError } from 'yaml';
 import { resourcesOf, type Resource } from '../k8s/resource.ts';
 import { RULES } from '../rules/index.ts';
-import { describeSyntaxError, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
+import { describeSyntaxError, keyRange, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
 import { nodeRange, type AnyNode, type Pair } from '../yaml/nodes.ts';
 import { LineMap, parseDocuments, splitChunks } from '../yaml/parse.ts';
 import { isPair } from 'yaml';
@@ -222,7 +222,7 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
     if (doc.errors.length > 0) {
       blocking = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
       if (rules.syntax && LOOKS_KUBERNETES.test(text)) {
-        for (const err of doc.errors.slice(0, MAX_SYNTAX_ERRORS_PER_CHUNK)) {
+        for (const err of withoutCascades(doc.errors, lines).slice(0, MAX_SYNTAX_ERRORS_PER_CHUNK)) {
           chunk.findings.push(syntaxFinding(rules.syntax, err, lines));
         }
       }
@@ -267,21 +267,81 @@ function reportRuleCrash(ruleId: string, err: unknown): void {
 }
 
 function syntaxFinding(active: ActiveRule, err: YAMLError, lines: LineMap): Finding {
-  let [start, end] = err.pos;
-  start = Math.min(Math.max(0, start), lines.text.length);
-  end = Math.min(Math.max(start, end), lines.text.length);
-  const { line } = lines.position(start);
-  const lineEnd = lines.lineEnd(line);
+  const [start, end] = syntaxRange(err, lines);
+  return makeFinding(active.rule.meta.id, active.forced ?? 'error', describeSyntaxError(err, lines.text), start, end, lines);
+}
+
+/**
+ * Where to underline a parse error. The parser points at one character, sometimes at leading
+ * white space or past the last character; the user should see the token that is wrong.
+ */
+function syntaxRange(err: YAMLError, lines: LineMap): [number, number] {
+  const text = lines.text;
+  let start = Math.min(Math.max(0, err.pos[0]), text.length);
+  let end = Math.min(Math.max(start, err.pos[1]), text.length);
+  if (err.code === 'DUPLICATE_KEY') return keyRange(text, start);
+  // Past the last token (an unclosed `{` or `[` at the end of the document): point at the opener.
+  if (text.slice(start).trim() === '') {
+    const opener = unclosedBracket(text);
+    if (opener !== undefined) return [opener, opener + 1];
+    let last = start;
+    while (last > 0 && /\s/.test(text[last - 1]!)) last--;
+    if (last > 0) return [last - 1, last];
+  }
+  let { line } = lines.position(start);
+  let lineStart = lines.starts[line]!;
+  let lineEnd = lines.lineEnd(line);
+  // On the indentation: move to the first token of the line (tabs are the exception: they are the error).
+  if (err.code !== 'TAB_AS_INDENT' && /^[ \t]*$/.test(text.slice(lineStart, start)) && /[ \t]/.test(text[start] ?? '')) {
+    const first = text.slice(start, lineEnd).search(/\S/);
+    if (first >= 0) {
+      start += first;
+      end = start;
+      while (end < lineEnd && !/\s/.test(text[end]!)) end++;
+      return [start, end];
+    }
+  }
   if (end > lineEnd) end = lineEnd;
-  if (end === start && start < lineEnd) end = start + 1;
-  return makeFinding(
-    active.rule.meta.id,
-    active.forced ?? 'error',
-    describeSyntaxError(err, lines.text),
-    start,
-    end,
-    lines,
-  );
+  if (end === start) {
+    if (start < lineEnd) end = start + 1;
+    else if (start > lineStart) start = end - 1;
+  }
+  return [start, end];
+}
+
+/** The offset of the last `{` or `[` left open, outside quotes and comments (a best effort). */
+function unclosedBracket(text: string): number | undefined {
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) quote = c;
+    else if (c === '{' || c === '[') stack.push(i);
+    else if ((c === '}' || c === ']') && stack.length > 0) stack.pop();
+  }
+  return stack.length > 0 ? stack[stack.length - 1] : undefined;
+}
+
+/** A tab in the indentation makes the parser stumble several times on that line; keep the tab error. */
+function withoutCascades(errors: readonly YAMLError[], lines: LineMap): YAMLError[] {
+  const tabLines = new Set(errors.filter((e) => e.code === 'TAB_AS_INDENT').map((e) => lines.lineOf(e.pos[0])));
+  if (tabLines.size === 0) return errors.slice();
+  return errors.filter((e) => {
+    if (e.code === 'TAB_AS_INDENT') return true;
+    const line = lines.lineOf(e.pos[0]);
+    if (tabLines.has(line)) return false;
+    const atLineEnd = e.pos[0] >= lines.lineEnd(line) && e.pos[1] <= e.pos[0];
+    return !(atLineEnd && tabLines.has(line + 1));
+  });
 }
 
 function toFinding(active: ActiveRule, report: Report, lines: LineMap): Finding | undefined {

@@ -132,11 +132,17 @@ const SENSITIVE_HOST_DIRS = [
   '/home',
 ];
 
-/** The sensitive directory a host path is, or is inside of (`/` only as itself). */
+/**
+ * The sensitive directory a host path is, is inside of, or contains (`/var` holds
+ * `/var/lib/kubelet`, so mounting it exposes that too).
+ */
 export function sensitiveHostDir(path: string): string | undefined {
   const p = normalizeHostPath(path);
   if (p === '/') return '/';
-  return SENSITIVE_HOST_DIRS.find((d) => p === d || p.startsWith(d + '/'));
+  const inside = SENSITIVE_HOST_DIRS.find((d) => p === d || p.startsWith(d + '/'));
+  if (inside) return inside;
+  const contained = SENSITIVE_HOST_DIRS.find((d) => d.startsWith(p + '/'));
+  return contained;
 }
 
 import { containerSecurityContext } from './pod.ts';

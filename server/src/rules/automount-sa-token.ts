@@ -14,9 +14,9 @@ export default defineRule({
       'Add `automountServiceAccountToken: false` to the pod spec (or to its ServiceAccount). Pods that do call the API should use a dedicated service account with narrow RBAC.',
     messages: {
       unset:
-        'Pods of {{kind}} "{{name}}" get a Kubernetes API token mounted automatically, which an attacker in the pod can use against the API server. Add `automountServiceAccountToken: false` to the pod spec unless the app calls the API.',
+        'A Kubernetes API token is mounted automatically into {{target}}, and an attacker in the pod can use it against the API server. Add `automountServiceAccountToken: false` to the pod spec (or to ServiceAccount "{{account}}") unless the app calls the API.',
       enabled:
-        'Pods of {{kind}} "{{name}}" mount a Kubernetes API token (`automountServiceAccountToken: true`); make sure the app needs it and its service account has narrow RBAC, or set it to false.',
+        'A Kubernetes API token is mounted into {{target}} (`automountServiceAccountToken: {{value}}`); make sure the app needs it and that ServiceAccount "{{account}}" has narrow RBAC, or set it to false.',
     },
   },
   checkFile(ctx) {
@@ -33,12 +33,16 @@ export default defineRule({
       const v = r.view;
       const p = v.pair(pod.node, 'automountServiceAccountToken');
       if (p && v.isFalse(p.value)) continue;
-      const data = { kind: r.kind, name: r.name ?? '?' };
+      const account = serviceAccountName(r);
+      const name = r.name ?? '?';
+      const target = r.kind === 'Pod' ? `Pod "${name}"` : `the pods of ${r.kind} "${name}"`;
       if (p && v.isTrue(p.value)) {
-        ctx.report(r, { at: p, part: 'value', messageId: 'enabled', data });
+        const value = v.scalarNode(p.value)?.source ?? 'true';
+        ctx.report(r, { at: p, part: 'value', messageId: 'enabled', data: { target, account, value } });
         continue;
       }
-      if (quietAccounts.has(`${r.namespace ?? ''}/${serviceAccountName(r)}`)) continue;
+      const data = { target, account };
+      if (quietAccounts.has(`${r.namespace ?? ''}/${account}`)) continue;
       ctx.report(r, { at: pod.pair ?? r.anchor, messageId: 'unset', data });
     }
   },

@@ -1,4 +1,4 @@
-import { hostPathChain, hostPathVolumes } from '../k8s/security.ts';
+import { hostPathChain, hostPathVolumes, runtimeSocketOf } from '../k8s/security.ts';
 import { defineRule, owner } from '../engine/rule.ts';
 
 export default defineRule({
@@ -15,16 +15,20 @@ export default defineRule({
     messages: {
       socket:
         'Volume "{{volume}}" mounts the container runtime socket (`{{path}}`): anything in the pod can start a privileged container on the node and take it over. Remove the volume and its mounts.',
+      socketDir:
+        'Volume "{{volume}}" mounts `{{path}}`, the node directory that holds the container runtime socket: anything in the pod can start a privileged container on the node and take it over. Remove the volume and its mounts.',
     },
   },
   check(ctx) {
     for (const vol of hostPathVolumes(ctx.resource)) {
-      if (owner(ctx, hostPathChain(vol.path)) !== 'container-runtime-socket') continue;
+      if (owner(ctx, hostPathChain(vol.path)) !== 'container-runtime-socket' || vol.path === undefined) continue;
+      // A directory such as /var/run exposes the socket inside it; say so rather than call it the socket.
+      const isSocket = /\.sock$/.test(runtimeSocketOf(vol.path) ?? '');
       ctx.report({
         at: vol.pathPair ?? vol.pair,
         part: 'value',
-        messageId: 'socket',
-        data: { volume: vol.name ?? '?', path: vol.path ?? '?' },
+        messageId: isSocket ? 'socket' : 'socketDir',
+        data: { volume: vol.name ?? '?', path: vol.path },
       });
     }
   },

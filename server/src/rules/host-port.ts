@@ -22,7 +22,10 @@ export default defineRule({
         const p = r.view.pair(port, 'hostPort');
         const value = r.view.value(p?.value);
         if (!p || value === 0 || value === null || value === undefined) continue;
-        ctx.report({ at: p, part: 'value', messageId: 'hostPort', data: { name: c.name, port: String(value) } });
+        // UDP and SCTP ports say so: one entry can be merged into another with only the protocol changed.
+        const protocol = r.view.text(r.view.get(port, 'protocol')) ?? 'TCP';
+        const shown = protocol === 'TCP' ? String(value) : `${value}/${protocol}`;
+        ctx.report({ at: p, part: 'value', messageId: 'hostPort', data: { name: c.name, port: shown } });
       }
     });
   },

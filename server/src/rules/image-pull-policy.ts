@@ -1,6 +1,10 @@
 import { parseImage } from '../k8s/images.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
 
+const RISK_TAG =
+  'a node may run a stale cached image, and pods without registry credentials can use private images already on the node';
+const RISK_DIGEST = 'pods without registry credentials can use the image once it is cached on the node, even if it is private';
+
 export default defineRule({
   meta: {
     id: 'image-pull-policy',
@@ -13,9 +17,9 @@ export default defineRule({
     remediation: 'Set `imagePullPolicy: Always`.',
     messages: {
       policy:
-        'Container "{{name}}" uses pull policy `{{policy}}`, so a node may run a stale cached image, and pods without registry credentials can use private images already on the node. Set `imagePullPolicy: Always`.',
+        'Container "{{name}}" uses pull policy `{{policy}}`, so {{risk}}. Set `imagePullPolicy: Always`.',
       unset:
-        'Container "{{name}}" does not set `imagePullPolicy`; for a tagged image that means `IfNotPresent`, so a node may run a stale cached image. Set `imagePullPolicy: Always`.',
+        'Container "{{name}}" does not set `imagePullPolicy`; for {{image}} that means `IfNotPresent`, so {{risk}}. Set `imagePullPolicy: Always`.',
     },
   },
   check(ctx) {
@@ -23,14 +27,17 @@ export default defineRule({
       const p = r.view.pair(c.node, 'imagePullPolicy');
       const policy = r.view.text(p?.value);
       if (policy === 'Always') return;
+      const ref = parseImage(r.view.text(r.view.get(c.node, 'image')) ?? '');
+      // A digest names fixed content: a cached copy cannot be stale, but it is still usable without credentials.
+      const risk = ref.digest ? RISK_DIGEST : RISK_TAG;
       if (p && policy !== undefined) {
-        ctx.report({ at: p, part: 'value', messageId: 'policy', data: { name: c.name, policy } });
+        ctx.report({ at: p, part: 'value', messageId: 'policy', data: { name: c.name, policy, risk } });
         return;
       }
       // Unset means Always for untagged and `latest` images.
-      const ref = parseImage(r.view.text(r.view.get(c.node, 'image')) ?? '');
       if (!ref.digest && (ref.tag === undefined || ref.tag === 'latest')) return;
-      ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name } });
+      const image = ref.digest ? 'an image pinned by digest' : 'a tagged image';
+      ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name, image, risk } });
     });
   },
 });

@@ -14,7 +14,7 @@ export default defineRule({
     remediation: 'Replace the snippet with the equivalent dedicated annotation, or with a setting in the controller\'s ConfigMap; keep `allow-snippet-annotations` off.',
     messages: {
       snippet:
-        'Annotation `{{annotation}}` injects raw NGINX configuration into the shared ingress controller, which can expose its credentials and every TLS secret it serves (CVE-2021-25742); many controllers refuse snippets now. Use a dedicated annotation or the controller ConfigMap instead.',
+        'Annotation `{{annotation}}` of Ingress "{{name}}" injects raw NGINX configuration into the shared ingress controller, which can expose its credentials and every TLS secret it serves (CVE-2021-25742), and ingress-nginx 1.9 and later reject it unless snippets are explicitly allowed. Use a dedicated annotation or the controller ConfigMap instead.',
     },
   },
   check(ctx) {
@@ -23,7 +23,7 @@ export default defineRule({
     const v = r.view;
     for (const p of v.pairs(v.get(r.metadata, 'annotations'))) {
       const key = v.keyOf(p);
-      if (key && SNIPPET.test(key)) ctx.report({ at: p, messageId: 'snippet', data: { annotation: key } });
+      if (key && SNIPPET.test(key)) ctx.report({ at: p, messageId: 'snippet', data: { annotation: key, name: r.name ?? '?' } });
     }
   },
 });

@@ -1,5 +1,17 @@
 import { defineRule } from '../engine/rule.ts';
 
+/**
+ * Cloud ingress controllers that terminate TLS from a certificate named in an annotation, with
+ * no `spec.tls`: AWS Load Balancer Controller, GKE, Azure Application Gateway.
+ */
+const TLS_ANNOTATIONS: readonly [string, RegExp][] = [
+  ['alb.ingress.kubernetes.io/certificate-arn', /\S/],
+  ['alb.ingress.kubernetes.io/listen-ports', /"HTTPS"/i],
+  ['ingress.gcp.kubernetes.io/pre-shared-cert', /\S/],
+  ['networking.gke.io/managed-certificates', /\S/],
+  ['appgw.ingress.kubernetes.io/appgw-ssl-certificate', /\S/],
+];
+
 export default defineRule({
   meta: {
     id: 'ingress-tls-missing',
@@ -13,7 +25,7 @@ export default defineRule({
       'Add `spec.tls` listing the hosts and the Secret that holds their certificate (cert-manager can create it from an annotation).',
     messages: {
       missing:
-        'Ingress "{{name}}" has no `tls` section, so {{hosts}} is served over plain HTTP, where cookies, tokens and passwords can be read and changed in transit. Add `spec.tls` with the hosts and a certificate Secret.',
+        'Ingress "{{name}}" {{tls}}, so {{hosts}} is served over plain HTTP, where cookies, tokens and passwords can be read and changed in transit. Add `spec.tls` with the hosts and a certificate Secret.',
     },
   },
   check(ctx) {
@@ -23,11 +35,19 @@ export default defineRule({
     const specPair = v.pair(r.root, 'spec');
     const tls = v.get(specPair?.value, 'tls');
     if (v.items(tls).length > 0) return;
-    const hosts = v.items(v.get(specPair?.value, 'rules')).flatMap((rule) => {
-      const h = v.text(v.get(rule, 'host'));
-      return h ? [h] : [];
-    });
+    const annotations = v.get(r.metadata, 'annotations');
+    if (TLS_ANNOTATIONS.some(([key, re]) => re.test(v.text(v.get(annotations, key)) ?? ''))) return;
+    const hosts = [
+      ...new Set(
+        v.items(v.get(specPair?.value, 'rules')).flatMap((rule) => {
+          const h = v.text(v.get(rule, 'host'));
+          return h ? [h] : [];
+        }),
+      ),
+    ];
     const hostText = hosts.length === 0 ? 'every host' : hosts.length === 1 ? hosts[0]! : `${hosts[0]} (and ${hosts.length - 1} more)`;
-    ctx.report({ at: v.pair(specPair?.value, 'tls') ?? specPair ?? r.anchor, messageId: 'missing', data: { name: r.name ?? '?', hosts: hostText } });
+    const tlsPair = v.pair(specPair?.value, 'tls');
+    const tlsText = tlsPair ? 'has an empty `tls` list' : 'has no `tls` section';
+    ctx.report({ at: tlsPair ?? specPair ?? r.anchor, messageId: 'missing', data: { name: r.name ?? '?', hosts: hostText, tls: tlsText } });
   },
 });

@@ -9,6 +9,9 @@ const INTERNAL_ANNOTATIONS: readonly [string, RegExp][] = [
   ['cloud.google.com/load-balancer-type', /^internal$/i],
   ['service.beta.kubernetes.io/oci-load-balancer-internal', /^true$/i],
   ['service.beta.kubernetes.io/openstack-internal-load-balancer', /^true$/i],
+  ['service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type', /^intranet$/i],
+  ['service.beta.kubernetes.io/alicloud-loadbalancer-address-type', /^intranet$/i],
+  ['load-balancer.hetzner.cloud/disable-public-network', /^true$/i],
 ];
 const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
 

@@ -14,9 +14,9 @@ export default defineRule({
     remediation: 'List the allowed peers (podSelector, namespaceSelector, or narrow ipBlocks) and ports, or delete the rule if everything really is allowed.',
     messages: {
       empty:
-        'This {{direction}} rule is empty, so it allows all traffic {{preposition}} every pod and address on every port; the policy isolates nothing in this direction. List the allowed peers and ports.',
+        'This {{direction}} rule names no peers and no ports, so it allows all traffic {{preposition}} every pod and address on every port; the policy isolates nothing in this direction. List the allowed peers and ports.',
       anywhere:
-        'This {{direction}} peer allows `{{cidr}}` with no exceptions, which is every address, in the cluster and on the internet. Narrow the CIDR or add `except` ranges.',
+        'This {{direction}} peer allows `{{cidr}}` with no exceptions: every address on the internet, and with many network plugins every pod in the cluster too. Narrow the CIDR or add `except` ranges.',
     },
   },
   check(ctx) {
@@ -30,7 +30,8 @@ export default defineRule({
     ] as const) {
       for (const rule of v.items(v.get(spec, direction))) {
         const map = v.map(rule);
-        if (map && v.pairs(map).length === 0) {
+        // `- {}`, and `- from: []` alike: an empty or missing peer list matches every peer, and no ports means all ports.
+        if (map && v.items(v.get(map, peersKey)).length === 0 && v.items(v.get(map, 'ports')).length === 0) {
           ctx.report({ at: rule, messageId: 'empty', data: { direction, preposition } });
           continue;
         }

@@ -1,4 +1,4 @@
-import { podLabels, type Container, type Resource } from '../k8s/resource.ts';
+import { memoize, podLabels, type Container, type Resource } from '../k8s/resource.ts';
 import { defineRule, type ObjectContext } from '../engine/rule.ts';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
@@ -23,24 +23,40 @@ function declaredNames(r: Resource, c: Container): Set<string> {
   return names;
 }
 
+/** Where a node starts in the text (containers are compared in the order a reader sees them). */
+function startOf(node: unknown): number {
+  return (node as { range?: [number, number, number] }).range?.[0] ?? 0;
+}
+
 function checkObject(ctx: ObjectContext): void {
   const r = ctx.resource;
   const v = r.view;
   if (!r.pod) return;
   const seen = new Map<string, string>();
-  for (const c of r.pod.containers) {
+  // A port entry reached twice through an alias is still one token: say what is wrong with it once.
+  const named = new Set<unknown>();
+  // In file order, so the later of two equal names is the one flagged, whichever list it is in.
+  const containers = [...r.pod.containers].sort((a, b) => startOf(a.node) - startOf(b.node));
+  for (const c of containers) {
+    const own = new Set<string>();
     for (const port of v.items(v.get(c.node, 'ports'))) {
       const namePair = v.pair(port, 'name');
       const name = v.str(namePair?.value);
       if (name === undefined) continue;
       const problem = portNameProblem(name);
-      if (problem) ctx.report({ at: namePair, part: 'value', messageId: 'invalidName', data: { port: name, problem } });
-      const owner = seen.get(name);
-      if (owner !== undefined) {
-        ctx.report({ at: namePair, part: 'value', messageId: 'duplicateName', data: { port: name, other: owner } });
-      } else {
-        seen.set(name, c.name);
+      if (problem && !named.has(namePair)) {
+        ctx.report({ at: namePair, part: 'value', messageId: 'invalidName', data: { port: name, problem } });
       }
+      named.add(namePair);
+      const owner = seen.get(name);
+      if (own.has(name)) {
+        ctx.report({ at: namePair, part: 'value', messageId: 'duplicateInContainer', data: { port: name, name: c.name } });
+      } else if (owner === undefined) {
+        seen.set(name, c.name);
+      } else {
+        ctx.report({ at: namePair, part: 'value', messageId: 'duplicateName', data: { port: name, name: c.name, other: owner } });
+      }
+      own.add(name);
     }
     const declared = declaredNames(r, c);
     const handlers: { node: unknown; where: string }[] = PROBES.map((p) => ({ node: v.get(c.node, p), where: p }));
@@ -50,14 +66,90 @@ function checkObject(ctx: ObjectContext): void {
       for (const handler of HANDLERS) {
         const portPair = v.pair(v.get(node, handler), 'port');
         const port = v.value(portPair?.value);
-        if (typeof port !== 'string' || declared.has(port)) continue;
+        if (typeof port !== 'string') continue;
+        if (handler === 'grpc') {
+          // grpc.port is a plain number in the API: a name is rejected even when the container declares it.
+          ctx.report({ at: portPair, part: 'value', messageId: 'grpcPortName', data: { port, where, name: c.name } });
+          continue;
+        }
+        if (declared.has(port)) continue;
         ctx.report({ at: portPair, part: 'value', messageId: 'undeclaredProbePort', data: { port, where, name: c.name } });
       }
     }
   }
 }
 
-function selects(selector: Map<string, string>, labels: Map<string, string>): boolean {
+/**
+ * Port names a Service can target, with their protocols: the endpoints controller looks only at
+ * app containers and native sidecars, and only at ports whose protocol equals the Service port's.
+ */
+function indexKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespace ?? ''}\u0000${key}\u0000${value}`;
+}
+
+/** Workloads by each (namespace, label, value) of their pod template. */
+function labelIndex(resources: readonly Resource[]): Map<string, Resource[]> {
+  const index = new Map<string, Resource[]>();
+  for (const r of resources) {
+    if (!r.pod) continue;
+    for (const [k, val] of podLabels(r)) {
+      const key = indexKey(r.namespace, k, val);
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+  }
+  return index;
+}
+
+/** A Service's selector, when it has one and names at least one target port (else undefined). */
+function serviceSummary(svc: Resource): { selector: ReadonlyMap<string, string> } | undefined {
+  return memoize(svc, 'port-reference-errors:service', () => {
+    const v = svc.view;
+    const spec = v.get(svc.root, 'spec');
+    const named = v.items(v.get(spec, 'ports')).some((port) => typeof v.value(v.get(port, 'targetPort')) === 'string');
+    if (!named) return undefined;
+    const selector = new Map<string, string>();
+    for (const p of v.pairs(v.get(spec, 'selector'))) {
+      const k = v.keyOf(p);
+      const val = v.text(p.value);
+      if (k !== undefined && val !== undefined) selector.set(k, val);
+    }
+    return selector.size > 0 ? { selector } : undefined;
+  });
+}
+
+function targetableNames(r: Resource): Map<string, Set<string>> {
+  return memoize(r, 'port-reference-errors:targetable', () => readTargetableNames(r));
+}
+
+function readTargetableNames(r: Resource): Map<string, Set<string>> {
+  const v = r.view;
+  const names = new Map<string, Set<string>>();
+  for (const c of r.pod?.containers ?? []) {
+    if (c.list !== 'containers' && !c.isSidecar) continue;
+    for (const port of v.items(v.get(c.node, 'ports'))) {
+      const n = v.str(v.get(port, 'name'));
+      if (!n) continue;
+      const protocols = names.get(n) ?? new Set<string>();
+      protocols.add(v.str(v.get(port, 'protocol')) ?? 'TCP');
+      names.set(n, protocols);
+    }
+  }
+  return names;
+}
+
+/** The plain (run-to-completion) init container that declares `name`, if one does. */
+function initOnlyName(workloads: readonly Resource[], name: string): string | undefined {
+  for (const w of workloads) {
+    for (const c of w.pod?.containers ?? []) {
+      if (c.list === 'initContainers' && !c.isSidecar && declaredNames(w, c).has(name)) return c.name;
+    }
+  }
+  return undefined;
+}
+
+function selects(selector: ReadonlyMap<string, string>, labels: ReadonlyMap<string, string>): boolean {
   for (const [k, val] of selector) if (labels.get(k) !== val) return false;
   return true;
 }
@@ -75,46 +167,74 @@ export default defineRule({
     messages: {
       undeclaredProbePort:
         'The {{where}} of container "{{name}}" uses port "{{port}}", but the container declares no port with that name, so the check fails and the kubelet keeps restarting or withholding traffic from the pod. Use a declared port name or the number.',
+      grpcPortName:
+        'The {{where}} of container "{{name}}" gives its gRPC check the port name "{{port}}", but `grpc.port` takes only a number; the API server rejects the object. Use the port number.',
       invalidName:
         'Port name "{{port}}" {{problem}}; the API server rejects the object. Port names must be valid IANA service names: at most 15 lowercase letters, digits and single dashes.',
       duplicateName:
-        'Port name "{{port}}" is already used by container "{{other}}" in this pod; port names must be unique within a pod, so Services and probes cannot tell them apart. Rename one.',
+        'Port name "{{port}}" of container "{{name}}" is already used by container "{{other}}" in this pod; port names must be unique within a pod, so Services cannot tell them apart. Rename one.',
+      duplicateInContainer:
+        'Port name "{{port}}" is declared twice in container "{{name}}"; the API server rejects duplicate port names in a container. Rename one.',
       serviceTargetPort:
         'Service targetPort "{{port}}" matches no container port name in {{workloads}}, which this Service selects, so the Service gets no endpoints for this port and its traffic goes nowhere. Use a declared port name or the number.',
+      serviceTargetInit:
+        'Service targetPort "{{port}}" is declared only by init container "{{container}}" of {{workloads}}; Services send traffic only to app containers and native sidecars, so the Service gets no endpoints for this port. Declare the port on the container that serves it.',
+      serviceTargetProtocol:
+        'Service targetPort "{{port}}" names a {{declared}} container port in {{workloads}}, but this Service port uses {{protocol}}; a named target must match the protocol too, so the Service gets no endpoints for this port. Set `protocol: {{declared}}` on the Service port or target a {{protocol}} port.',
     },
   },
   check: checkObject,
   checkFile(ctx) {
     // A Service naming a target port that none of the workloads it selects in this file declares.
-    const workloads = ctx.resources.filter((r) => r.pod);
-    if (workloads.length === 0) return;
+    // Runs on every keystroke, so per-object summaries are memoized and workloads are indexed
+    // by label: the cost is one lookup per Service, not a scan of every workload.
+    let index: Map<string, Resource[]> | undefined;
     for (const svc of ctx.resources) {
       if (svc.kind !== 'Service' || svc.group !== '') continue;
+      const summary = serviceSummary(svc);
+      if (!summary) continue;
       const v = svc.view;
       const spec = v.get(svc.root, 'spec');
-      const selector = new Map<string, string>();
-      for (const p of v.pairs(v.get(spec, 'selector'))) {
-        const k = v.keyOf(p);
-        const val = v.text(p.value);
-        if (k !== undefined && val !== undefined) selector.set(k, val);
-      }
-      if (selector.size === 0) continue;
-      const selected = workloads.filter(
-        (w) => (w.namespace ?? '') === (svc.namespace ?? '') && selects(selector, podLabels(w)),
-      );
+      const selector = summary.selector;
+      index ??= labelIndex(ctx.resources);
+      const [firstKey, firstValue] = selector.entries().next().value as [string, string];
+      const candidates = index.get(indexKey(svc.namespace, firstKey, firstValue)) ?? [];
+      const selected = candidates.filter((w) => selects(selector, podLabels(w)));
       if (selected.length === 0) continue;
-      const names = new Set<string>();
-      for (const w of selected) for (const c of w.pod!.containers) for (const n of declaredNames(w, c)) names.add(n);
+      const names = new Map<string, Set<string>>();
+      for (const w of selected) {
+        for (const [n, protocols] of targetableNames(w)) {
+          const all = names.get(n) ?? new Set<string>();
+          for (const p of protocols) all.add(p);
+          names.set(n, all);
+        }
+      }
+      const selectedNames = selected.map((w) => `${w.kind} "${w.name ?? '?'}"`).join(', ');
       for (const port of v.items(v.get(spec, 'ports'))) {
         const tp = v.pair(port, 'targetPort');
         const target = v.value(tp?.value);
-        if (typeof target !== 'string' || names.has(target)) continue;
-        ctx.report(svc, {
-          at: tp,
-          part: 'value',
-          messageId: 'serviceTargetPort',
-          data: { port: target, workloads: selected.map((w) => `${w.kind} "${w.name ?? '?'}"`).join(', ') },
-        });
+        if (typeof target !== 'string') continue;
+        const protocols = names.get(target);
+        const protocol = v.str(v.get(port, 'protocol')) ?? 'TCP';
+        if (protocols?.has(protocol)) continue;
+        const init = protocols ? undefined : initOnlyName(selected, target);
+        if (init) {
+          ctx.report(svc, {
+            at: tp,
+            part: 'value',
+            messageId: 'serviceTargetInit',
+            data: { port: target, container: init, workloads: selectedNames },
+          });
+        } else if (protocols) {
+          ctx.report(svc, {
+            at: tp,
+            part: 'value',
+            messageId: 'serviceTargetProtocol',
+            data: { port: target, workloads: selectedNames, protocol, declared: [...protocols].sort().join('/') },
+          });
+        } else {
+          ctx.report(svc, { at: tp, part: 'value', messageId: 'serviceTargetPort', data: { port: target, workloads: selectedNames } });
+        }
       }
     }
   },

@@ -18,8 +18,11 @@ export default defineRule({
   },
   check(ctx) {
     forEachContainer(ctx, (c, _pod, r) => {
-      if (!needsProbes(r, c) || r.view.has(c.node, 'readinessProbe')) return;
-      ctx.report({ at: c.anchor, messageId: 'missing', data: { name: c.name } });
+      if (!needsProbes(r, c)) return;
+      const probe = r.view.pair(c.node, 'readinessProbe');
+      if (r.view.map(probe?.value)) return;
+      // `readinessProbe:` left empty (null) is no probe at all; underline that key rather than the name.
+      ctx.report({ at: probe ?? c.anchor, messageId: 'missing', data: { name: c.name } });
     });
   },
 });

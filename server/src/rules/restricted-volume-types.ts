@@ -15,6 +15,8 @@ export default defineRule({
     messages: {
       type:
         'Volume "{{volume}}" uses type `{{type}}`, which the restricted profile does not allow: the node mounts it for the pod, outside the controls that apply to PersistentVolumeClaims. Use a PersistentVolumeClaim or an allowed type (configMap, secret, emptyDir, projected, csi, ...).',
+      hostPath:
+        'Volume "{{volume}}" mounts `{{path}}` from the node\'s own file system (type `hostPath`), which the restricted profile does not allow (nor does baseline). Use a PersistentVolumeClaim or an allowed type (configMap, secret, emptyDir, projected, csi, ...).',
     },
   },
   check(ctx) {
@@ -27,8 +29,11 @@ export default defineRule({
         const type = v.keyOf(p);
         if (type === undefined || type === 'name' || RESTRICTED_VOLUME_TYPES.has(type)) continue;
         if (type === 'hostPath') {
+          // Reported here only when every more specific hostPath rule is off.
           const path = v.text(v.get(p.value, 'path'));
           if (owner(ctx, hostPathChain(path)) !== 'restricted-volume-types') continue;
+          ctx.report({ at: p, messageId: 'hostPath', data: { volume, path: path ?? '?' } });
+          continue;
         }
         ctx.report({ at: p, messageId: 'type', data: { volume, type } });
       }

@@ -22,7 +22,7 @@ export default defineRule({
   check(ctx) {
     forEachContainer(ctx, (c, _pod, r) => {
       const v = r.view;
-      if (v.has(c.node, 'startupProbe')) return;
+      if (v.map(v.get(c.node, 'startupProbe'))) return; // an empty `startupProbe:` is none
       const delayPair = v.pair(v.get(c.node, 'livenessProbe'), 'initialDelaySeconds');
       const delay = v.value(delayPair?.value);
       if (typeof delay !== 'number' || delay < SLOW_START_SECONDS) return;
