@@ -27,7 +27,12 @@ export function normalizeCapability(name: string): string {
  * Which rules may flag an added capability, most specific first. The first rule that is on
  * reports it; the others stay quiet so one token gets one finding.
  */
-export function addedCapabilityChain(cap: string): readonly string[] {
+export function addedCapabilityChain(cap: string, written: string = cap): readonly string[] {
+  // Pod Security admission compares names exactly: `CAP_CHOWN` or `chown` is not on its list even
+  // though the runtime reads it as CHOWN, so baseline admission rejects the pod.
+  if (written.trim() !== cap && (cap === 'NET_BIND_SERVICE' || BASELINE_CAPABILITIES.has(cap))) {
+    return ['capabilities-add-baseline', 'capabilities-add-restricted'];
+  }
   if (cap === 'NET_BIND_SERVICE') return [];
   if (cap === 'SYS_ADMIN') return ['cap-sys-admin', 'capabilities-add-baseline', 'capabilities-add-restricted'];
   if (cap === 'NET_RAW') return ['net-raw', 'capabilities-add-baseline', 'capabilities-add-restricted'];

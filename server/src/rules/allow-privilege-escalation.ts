@@ -17,6 +17,8 @@ export default defineRule({
         'Container "{{name}}" does not set `allowPrivilegeEscalation: false`, so a process inside can gain more privileges than it started with (through setuid binaries, for example), and restricted admission rejects the pod. Add `allowPrivilegeEscalation: false` to its securityContext.',
       enabled:
         'Container "{{name}}" allows privilege escalation: a process inside can gain root through setuid binaries or file capabilities. Set `allowPrivilegeEscalation: false`.',
+      notBoolean:
+        'Container "{{name}}" sets `allowPrivilegeEscalation` to {{value}}, which is not the boolean false (a quoted "false" is a string), so the API server rejects the manifest. Write `allowPrivilegeEscalation: false` without quotes.',
     },
   },
   check(ctx) {
@@ -25,7 +27,17 @@ export default defineRule({
       const f = containerField(r, c, 'allowPrivilegeEscalation');
       if (f.value === false) return;
       if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name } });
-      else ctx.report({ at: f.pair, part: 'value', messageId: 'enabled', data: { name: c.name }, severity: 'error' });
+      else if (f.value === true) {
+        ctx.report({ at: f.pair, part: 'value', messageId: 'enabled', data: { name: c.name }, severity: 'error' });
+      } else {
+        // A string or a number is not an explicit false (and Kubernetes refuses it).
+        ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) } });
+      }
     });
   },
 });
+
+/** How a non-boolean value reads in a message: a string in quotes, a map or list by its kind. */
+function written(value: unknown): string {
+  return value === undefined ? 'a map or list' : JSON.stringify(value);
+}

@@ -18,6 +18,7 @@ export default defineRule({
     messages: {
       field:
         'AppArmor is turned off for this {{scope}} (`type: {{type}}`), removing the default protection against writes to /proc and /sys and other container-escape steps. Use `RuntimeDefault` or a `Localhost` profile.',
+      pod: 'AppArmor is turned off for the pod (`type: {{type}}`), so every container without a profile of its own loses the default protection against writes to /proc and /sys and other container-escape steps. Use `RuntimeDefault` or a `Localhost` profile.',
       annotation:
         'The AppArmor annotation for container "{{container}}" is `{{value}}`, which turns off the runtime\'s default profile and its protection against container-escape steps. Use `runtime/default` or `localhost/<profile>` (or the `appArmorProfile` field).',
     },
@@ -33,14 +34,15 @@ export default defineRule({
       const typePair = v.pair(v.get(sc, 'appArmorProfile'), 'type');
       const type = v.str(typePair?.value);
       if (type !== undefined && !ALLOWED_TYPES.has(type)) {
-        ctx.report({ at: typePair, part: 'value', messageId: 'field', data: { scope, type } });
+        ctx.report({ at: typePair, part: 'value', messageId: scope === 'pod' ? 'pod' : 'field', data: { scope, type } });
       }
     }
     for (const p of v.pairs(v.get(pod.meta, 'annotations'))) {
       const key = v.keyOf(p);
       if (!key?.startsWith(LEGACY_PREFIX)) continue;
       const value = v.text(p.value) ?? '';
-      if (value === 'runtime/default' || value.startsWith('localhost/')) continue;
+      // An empty value leaves the runtime default in place; Pod Security admission accepts it too.
+      if (value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
       ctx.report({
         at: p,
         part: 'value',

@@ -1,4 +1,4 @@
-import { addedCapabilityChain, capabilitiesOf } from '../k8s/security.ts';
+import { addedCapabilityChain, BASELINE_CAPABILITIES, capabilitiesOf } from '../k8s/security.ts';
 import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
 
 export default defineRule({
@@ -15,13 +15,21 @@ export default defineRule({
     messages: {
       added:
         'Container "{{name}}" adds capability {{cap}}, which is outside the default set and gives the process power over the node\'s kernel, network or other processes; baseline admission rejects it. Remove it from `capabilities.add`.',
+      spelling:
+        'Container "{{name}}" adds `{{cap}}`; Pod Security admission compares capability names exactly and allows only `{{canonical}}` as written, so baseline admission rejects the pod. Write `{{canonical}}`.',
     },
   },
   check(ctx) {
     forEachContainer(ctx, (c, _pod, r) => {
       for (const entry of capabilitiesOf(r, c).add) {
-        if (owner(ctx, addedCapabilityChain(entry.cap)) !== 'capabilities-add-baseline') continue;
-        ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name, cap: entry.written } });
+        if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-baseline') continue;
+        // A default-set capability lands here only because of how it is spelled.
+        const spelling = BASELINE_CAPABILITIES.has(entry.cap) || entry.cap === 'NET_BIND_SERVICE';
+        ctx.report({
+          at: entry.node,
+          messageId: spelling ? 'spelling' : 'added',
+          data: { name: c.name, cap: entry.written, canonical: entry.cap },
+        });
       }
     });
   },

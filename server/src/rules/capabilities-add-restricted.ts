@@ -20,7 +20,7 @@ export default defineRule({
   check(ctx) {
     forEachContainer(ctx, (c, _pod, r) => {
       for (const entry of capabilitiesOf(r, c).add) {
-        if (owner(ctx, addedCapabilityChain(entry.cap)) !== 'capabilities-add-restricted') continue;
+        if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-restricted') continue;
         ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name, cap: entry.written } });
       }
     });

@@ -16,14 +16,25 @@ export default defineRule({
     messages: {
       missing:
         'Container "{{name}}" does not drop ALL capabilities, so it keeps the runtime\'s defaults (NET_RAW, SETUID, CHOWN and more) for an attacker to use, and restricted admission rejects it. Add `capabilities: {drop: [ALL]}` to its securityContext.',
+      partial:
+        'Container "{{name}}" drops some capabilities but not ALL, so it keeps every runtime default it does not list (SETUID, CHOWN and others) for an attacker to use, and restricted admission rejects it. Add `ALL` to `capabilities.drop`.',
+      spelling:
+        'Container "{{name}}" drops `{{written}}`, but Pod Security admission recognises only `ALL` spelled exactly so, and restricted admission rejects the pod. Write `ALL`.',
     },
   },
   check(ctx) {
     forEachContainer(ctx, (c, pod, r) => {
       if (isWindowsPod(r, pod)) return;
       const caps = capabilitiesOf(r, c);
-      if (caps.drop.some((d) => d.cap === 'ALL')) return;
-      ctx.report({ at: caps.dropPair ?? caps.pair ?? c.anchor, messageId: 'missing', data: { name: c.name } });
+      if (caps.drop.some((d) => d.written === 'ALL')) return;
+      // `all` or `CAP_ALL`: Pod Security admission compares the name exactly.
+      const variant = caps.drop.find((d) => d.cap === 'ALL');
+      if (variant) {
+        ctx.report({ at: variant.node, messageId: 'spelling', data: { name: c.name, written: variant.written } });
+        return;
+      }
+      const messageId = caps.drop.length > 0 ? 'partial' : 'missing';
+      ctx.report({ at: caps.dropPair ?? caps.pair ?? c.anchor, messageId, data: { name: c.name } });
     });
   },
 });

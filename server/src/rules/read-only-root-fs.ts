@@ -17,6 +17,8 @@ export default defineRule({
         'Container "{{name}}" has a writable root file system, so an attacker with code execution can drop tools and change binaries inside it. Set `readOnlyRootFilesystem: true` and mount an emptyDir where the app writes (such as /tmp).',
       disabled:
         'Container "{{name}}" sets `readOnlyRootFilesystem: false`, so an attacker with code execution can drop tools and change binaries inside it. Set it to true and mount an emptyDir where the app writes.',
+      notBoolean:
+        'Container "{{name}}" sets `readOnlyRootFilesystem` to {{value}}, which is not the boolean true (a quoted "true" is a string), so the API server rejects the manifest. Write `readOnlyRootFilesystem: true` without quotes.',
     },
   },
   check(ctx) {
@@ -25,7 +27,13 @@ export default defineRule({
       const f = containerField(r, c, 'readOnlyRootFilesystem');
       if (f.value === true) return;
       if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name } });
-      else ctx.report({ at: f.pair, part: 'value', messageId: 'disabled', data: { name: c.name } });
+      else if (f.value === false) ctx.report({ at: f.pair, part: 'value', messageId: 'disabled', data: { name: c.name } });
+      else ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) } });
     });
   },
 });
+
+/** How a non-boolean value reads in a message: a string in quotes, a map or list by its kind. */
+function written(value: unknown): string {
+  return value === undefined ? 'a map or list' : JSON.stringify(value);
+}

@@ -20,6 +20,10 @@ export default defineRule({
         'Container "{{name}}" has `runAsNonRoot: false`, so it may run as root, which turns any container escape into root on the node. Set it to true and run the image as a non-zero user.',
       onlyAdmission:
         'Container "{{name}}" runs as user {{uid}} but does not set `runAsNonRoot: true`; it does not run as root, but the restricted Pod Security admission rejects pods without that field. Add `runAsNonRoot: true`.',
+      onlyAdmissionFalse:
+        'Container "{{name}}" runs as user {{uid}} but has `runAsNonRoot: false`; it does not run as root, but the restricted Pod Security admission rejects pods unless the field is true. Set `runAsNonRoot: true`.',
+      rootUser:
+        'Container "{{name}}" runs as user 0 (root) and `runAsNonRoot` is not true, so a container escape becomes root on the node. Use a non-zero `runAsUser` and set `runAsNonRoot: true`.',
     },
   },
   check(ctx) {
@@ -27,10 +31,25 @@ export default defineRule({
       const nonRoot = effective(r, pod, c, 'runAsNonRoot');
       if (nonRoot.value === true) return;
       const user = effective(r, pod, c, 'runAsUser');
-      // runAsUser: 0 is the run-as-root-user rule's finding, and a stronger one.
-      if (user.value === 0 && ctx.isActive('run-as-root-user')) return;
-      if (typeof user.value === 'number' && user.value > 0 && nonRoot.value !== false) {
-        ctx.report({ at: c.anchor, messageId: 'onlyAdmission', data: { name: c.name, uid: user.value }, severity: 'info' });
+      if (user.value === 0) {
+        // runAsUser: 0 is the run-as-root-user rule's finding, and a stronger one.
+        if (ctx.isActive('run-as-root-user')) return;
+        ctx.report({ at: user.pair, part: 'value', messageId: 'rootUser', data: { name: c.name } });
+        return;
+      }
+      if (typeof user.value === 'number' && user.value > 0) {
+        // Not root, whatever runAsNonRoot says: only restricted admission objects.
+        if (nonRoot.value === false && nonRoot.pair) {
+          ctx.report({
+            at: nonRoot.pair,
+            part: 'value',
+            messageId: 'onlyAdmissionFalse',
+            data: { name: c.name, uid: user.value },
+            severity: 'info',
+          });
+        } else {
+          ctx.report({ at: c.anchor, messageId: 'onlyAdmission', data: { name: c.name, uid: user.value }, severity: 'info' });
+        }
         return;
       }
       if (nonRoot.value === false && nonRoot.pair) {

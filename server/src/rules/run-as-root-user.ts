@@ -1,4 +1,4 @@
-import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { containerSecurityContext, effective, podSecurityContext } from '../k8s/pod.ts';
 import { defineRule } from '../engine/rule.ts';
 
 export default defineRule({
@@ -16,18 +16,29 @@ export default defineRule({
       pod: 'The pod sets `runAsUser: 0`, so every container that does not override it runs as root, and a container escape becomes root on the node. Use a non-zero UID.',
       container:
         'Container "{{name}}" sets `runAsUser: 0` and runs as root, so a container escape becomes root on the node. Use a non-zero UID.',
+      podConflict:
+        'The pod sets `runAsUser: 0` together with `runAsNonRoot: true`, so the kubelet refuses to start every container that does not override the user, and restricted admission rejects user 0. Use a non-zero UID.',
+      containerConflict:
+        'Container "{{name}}" sets `runAsUser: 0` while `runAsNonRoot` is true, so the kubelet refuses to start it, and restricted admission rejects user 0. Use a non-zero UID.',
     },
   },
   check(ctx) {
     const r = ctx.resource;
     const pod = r.pod;
     if (!pod) return;
-    const podUser = r.view.pair(podSecurityContext(r, pod), 'runAsUser');
-    if (podUser && r.view.value(podUser.value) === 0) ctx.report({ at: podUser, part: 'value', messageId: 'pod' });
+    const v = r.view;
+    const podSc = podSecurityContext(r, pod);
+    const podUser = v.pair(podSc, 'runAsUser');
+    if (podUser && v.value(podUser.value) === 0) {
+      // With runAsNonRoot: true the kubelet refuses user 0 rather than running it.
+      const conflict = v.value(v.get(podSc, 'runAsNonRoot')) === true;
+      ctx.report({ at: podUser, part: 'value', messageId: conflict ? 'podConflict' : 'pod' });
+    }
     for (const c of pod.containers) {
-      const own = r.view.pair(containerSecurityContext(r, c), 'runAsUser');
-      if (own && r.view.value(own.value) === 0) {
-        ctx.report({ at: own, part: 'value', messageId: 'container', data: { name: c.name } });
+      const own = v.pair(containerSecurityContext(r, c), 'runAsUser');
+      if (own && v.value(own.value) === 0) {
+        const conflict = effective(r, pod, c, 'runAsNonRoot').value === true;
+        ctx.report({ at: own, part: 'value', messageId: conflict ? 'containerConflict' : 'container', data: { name: c.name } });
       }
     }
   },

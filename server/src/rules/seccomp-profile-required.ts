@@ -1,12 +1,12 @@
 import { containerSecurityContext, isWindowsPod, podSecurityContext } from '../k8s/pod.ts';
-import type { Resource } from '../k8s/resource.ts';
+import type { Container, Resource } from '../k8s/resource.ts';
 import { defineRule } from '../engine/rule.ts';
-import type { YAMLMap } from '../yaml/nodes.ts';
+import type { Pair, YAMLMap } from '../yaml/nodes.ts';
 
 const CONFINED = new Set(['RuntimeDefault', 'Localhost']);
 
-function profileType(r: Resource, sc: YAMLMap | undefined): string | undefined {
-  return r.view.str(r.view.at(sc, ['seccompProfile', 'type']));
+function typePair(r: Resource, sc: YAMLMap | undefined): Pair | undefined {
+  return r.view.pair(r.view.get(sc, 'seccompProfile'), 'type');
 }
 
 export default defineRule({
@@ -24,24 +24,48 @@ export default defineRule({
       pod: 'No seccomp profile is set for this pod, so its containers can make any system call, including the rare ones most kernel exploits use. Add `seccompProfile: {type: RuntimeDefault}` to the pod securityContext.',
       container:
         'Container "{{name}}" has no seccomp profile (and the pod sets none), so it can make any system call, including the rare ones most kernel exploits use. Set `seccompProfile.type: RuntimeDefault` on the pod or the container.',
+      podUnconfined:
+        'The pod sets seccomp type `{{type}}`, which filters no system calls: every container without a profile of its own can make any of them, including the rare ones most kernel exploits use, and restricted admission rejects the pod. Use `RuntimeDefault`.',
+      containerUnconfined:
+        'Container "{{name}}" sets seccomp type `{{type}}`, which filters no system calls, so it can make any of them, including the rare ones most kernel exploits use. Use `RuntimeDefault`.',
     },
   },
   check(ctx) {
     const r = ctx.resource;
+    const v = r.view;
     const pod = r.pod;
     if (!pod || isWindowsPod(r, pod)) return;
-    const podSc = podSecurityContext(r, pod);
-    const podType = profileType(r, podSc);
-    // An explicit but unsafe type (Unconfined) is seccomp-unconfined's finding.
-    if (podType !== undefined) return;
-    const missing = pod.containers.filter((c) => profileType(r, containerSecurityContext(r, c)) === undefined);
-    if (missing.length === 0) return;
-    if (missing.length === pod.containers.length) {
-      const anchor = r.view.pair(pod.node, 'securityContext') ?? pod.pair;
-      ctx.report({ at: anchor ?? r.anchor, messageId: 'pod' });
-      return;
+    // A type that is set but not confined (Unconfined) is seccomp-unconfined's finding while that
+    // rule is on; with it off, this rule reports it, so the pod is not silently accepted.
+    const deferUnconfined = ctx.isActive('seccomp-unconfined');
+    const podTypePair = typePair(r, podSecurityContext(r, pod));
+    const podType = v.str(podTypePair?.value);
+    const podProblem = podType === undefined ? 'missing' : !CONFINED.has(podType) && !deferUnconfined ? 'unconfined' : undefined;
+
+    const inheriting: Container[] = [];
+    const own: { c: Container; pair: Pair; type: string }[] = [];
+    for (const c of pod.containers) {
+      const pair = typePair(r, containerSecurityContext(r, c));
+      const type = v.str(pair?.value);
+      if (type === undefined) {
+        if (podProblem === 'missing') inheriting.push(c);
+      } else if (!CONFINED.has(type) && !deferUnconfined) {
+        own.push({ c, pair: pair!, type });
+      }
     }
-    for (const c of missing) ctx.report({ at: c.anchor, messageId: 'container', data: { name: c.name } });
+
+    if (podProblem === 'unconfined') {
+      // Restricted admission rejects the pod-level value even where every container overrides it.
+      ctx.report({ at: podTypePair, part: 'value', messageId: 'podUnconfined', data: { type: podType! } });
+    } else if (inheriting.length > 0 && inheriting.length === pod.containers.length) {
+      const anchor = v.pair(pod.node, 'securityContext') ?? pod.pair;
+      ctx.report({ at: anchor ?? r.anchor, messageId: 'pod' });
+    } else {
+      for (const c of inheriting) ctx.report({ at: c.anchor, messageId: 'container', data: { name: c.name } });
+    }
+    for (const { c, pair, type } of own) {
+      ctx.report({ at: pair, part: 'value', messageId: 'containerUnconfined', data: { name: c.name, type } });
+    }
   },
 });
 

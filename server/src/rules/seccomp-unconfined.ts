@@ -16,6 +16,7 @@ export default defineRule({
     messages: {
       unconfined:
         'Seccomp is turned off (`type: {{type}}`), so this {{scope}} can make every system call, including the rare ones behind most container escapes. Use `RuntimeDefault`.',
+      pod: 'Seccomp is turned off for the pod (`type: {{type}}`), so every container without a profile of its own can make every system call, including the rare ones behind most container escapes, and baseline admission rejects the pod. Use `RuntimeDefault`.',
     },
   },
   check(ctx) {
@@ -28,7 +29,7 @@ export default defineRule({
       const typePair = r.view.pair(r.view.get(sc, 'seccompProfile'), 'type');
       const type = r.view.str(typePair?.value);
       if (type !== undefined && !CONFINED.has(type)) {
-        ctx.report({ at: typePair, part: 'value', messageId: 'unconfined', data: { type, scope } });
+        ctx.report({ at: typePair, part: 'value', messageId: scope === 'pod' ? 'pod' : 'unconfined', data: { type, scope } });
       }
     }
   },

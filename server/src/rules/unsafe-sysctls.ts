@@ -16,8 +16,10 @@ export default defineRule({
     messages: {
       unsafe:
         'Sysctl `{{name}}` is not on the Pod Security Standards safe list: it can affect other pods on the node, and the kubelet rejects the pod unless it was allowed explicitly. Remove it or set it on the node instead.',
+      spelling:
+        'Sysctl `{{name}}` is safe, but Pod Security admission compares names exactly and knows it only as `{{canonical}}`, so baseline admission rejects the pod. Write `{{canonical}}`.',
       later:
-        'Sysctl `{{name}}` is on the safe list only from Kubernetes {{version}}; clusters before that (this project targets 1.34) reject the pod. Remove it until your clusters run {{version}}.',
+        'Sysctl `{{name}}` is on the safe list only from Kubernetes {{version}}; clusters before that reject the pod (KubeGuard checks against Kubernetes 1.34). Remove it until your clusters run {{version}}.',
     },
   },
   check(ctx) {
@@ -29,7 +31,12 @@ export default defineRule({
       const raw = r.view.text(namePair?.value);
       if (raw === undefined) continue;
       const name = normalizeSysctl(raw);
-      if (SAFE_SYSCTLS.has(name)) continue;
+      if (SAFE_SYSCTLS.has(raw.trim())) continue;
+      if (SAFE_SYSCTLS.has(name)) {
+        // The kubelet accepts `/` as the separator, but Pod Security admission compares names exactly.
+        ctx.report({ at: namePair, part: 'value', messageId: 'spelling', data: { name: raw, canonical: name } });
+        continue;
+      }
       const later = LATER_SAFE_SYSCTLS.get(name);
       ctx.report({
         at: namePair,
