@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
 const ROOT = join(__dirname, '..', '..');
@@ -34,7 +34,7 @@ describe('peer corpus smoke test', { skip: existsSync(CORPUS) ? false : `no corp
     const seen = new Set<string>();
     const syntaxFiles = new Set<string>();
     for (const f of findings) {
-      const path = join(process.cwd(), f.file);
+      const path = resolve(process.cwd(), f.file);
       let lines = texts.get(path);
       if (!lines) {
         lines = readFileSync(path, 'utf8').split('\n');
