@@ -4,20 +4,19 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentStore } from './lsp/documents.ts';
 import { onRuleCrash } from './engine/analyze.ts';
 import { DiagnosticsService } from './lsp/diagnostics.ts';
 import { hoverFor } from './lsp/hover.ts';
 import { SettingsStore } from './lsp/settings.ts';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new DocumentStore();
 const settings = new SettingsStore(connection);
-const diagnostics = new DiagnosticsService(connection, settings, (uri) => documents.get(uri));
+const diagnostics = new DiagnosticsService(connection, settings, documents);
 let canRegisterConfig = false;
 
 onRuleCrash((ruleId, err) => {
@@ -49,17 +48,23 @@ connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { kubeguard?: unknown } | null | undefined)?.kubeguard;
   if (pushed !== undefined) settings.setGlobal(pushed);
   settings.clear();
-  diagnostics.scheduleAll(documents.keys());
+  diagnostics.scheduleAll(documents.uris());
 });
 
-documents.onDidOpen((e) => diagnostics.schedule(e.document.uri));
-documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
-documents.onDidClose((e) => {
-  settings.forget(e.document.uri);
-  diagnostics.close(e.document.uri);
+connection.onDidOpenTextDocument((p) => {
+  documents.open(p);
+  diagnostics.schedule(p.textDocument.uri);
+});
+connection.onDidChangeTextDocument((p) => {
+  documents.change(p);
+  diagnostics.schedule(p.textDocument.uri);
+});
+connection.onDidCloseTextDocument((p) => {
+  documents.close(p);
+  settings.forget(p.textDocument.uri);
+  diagnostics.close(p.textDocument.uri);
 });
 
 connection.onHover((params) => hoverFor(diagnostics.findings(params.textDocument.uri), params.position));
 
-documents.listen(connection);
 connection.listen();

@@ -25,8 +25,8 @@ export class LspClient {
   readonly stderr: string[] = [];
   exited: Promise<number | null>;
 
-  constructor(args: string[] = ['--stdio'], env: NodeJS.ProcessEnv = process.env) {
-    this.proc = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe', env });
+  constructor(args: string[] = ['--stdio'], nodeArgs: string[] = []) {
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER_JS, ...args], { stdio: 'pipe' });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));

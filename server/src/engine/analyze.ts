@@ -5,7 +5,8 @@ import { resourcesOf, type Resource } from '../k8s/resource.ts';
 import { RULES } from '../rules/index.ts';
 import { describeSyntaxError, keyRange, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
 import { nodeRange, type AnyNode, type Pair } from '../yaml/nodes.ts';
-import { LineMap, parseDocuments, splitChunks } from '../yaml/parse.ts';
+import { LineMap, parseDocuments, splitChunks, type ChunkSpan } from '../yaml/parse.ts';
+import type { ChangeWindow } from './edits.ts';
 import { isPair } from 'yaml';
 import {
   formatMessage,
@@ -74,45 +75,43 @@ export interface AnalyzeOptions {
 
 export class Analyzer {
   private chunks: Chunk[] = [];
+  private spans: ChunkSpan[] = [];
+  private length = -1;
   private ruleSetKey = '';
+  /** Per file rule, state it keeps between runs (indexes maintained from the changes). */
+  private fileState = new Map<string, Map<string, unknown>>();
 
   constructor(private readonly options: AnalyzeOptions = {}) {}
 
-  run(text: string, settings: Settings = DEFAULT_SETTINGS): Finding[] {
-    if (!settings.enable) return [];
+  /**
+   * Analyses `text`. With `window` (what changed since the previous call), only the documents
+   * around the change are split and checked again; without it, unchanged documents are found by
+   * comparing their text.
+   */
+  run(text: string, settings: Settings = DEFAULT_SETTINGS, window?: ChangeWindow | null): Finding[] {
+    if (!settings.enable) return this.reset([]);
     const ruleSet = this.ruleSet(settings);
     const maxLength = this.options.maxTextLength ?? MAX_TEXT_LENGTH;
-    if (text.length > maxLength) return ruleSet.syntax ? [tooLarge(text.length, maxLength)] : [];
-    if (text.includes('\u0000')) return ruleSet.syntax ? binaryNotice() : [];
+    if (text.length > maxLength) return this.reset(ruleSet.syntax ? [tooLarge(text.length, maxLength)] : []);
+    const binary = window && this.usable(window, text, ruleSet)
+      ? text.slice(window.start, window.newEnd).includes('\u0000')
+      : text.includes('\u0000');
+    if (binary) return this.reset(ruleSet.syntax ? binaryNotice() : []);
 
-    if (ruleSet.key !== this.ruleSetKey) {
-      this.chunks = [];
-      this.ruleSetKey = ruleSet.key;
+    let spans: ChunkSpan[];
+    let next: Chunk[];
+    if (window && this.usable(window, text, ruleSet)) {
+      ({ spans, next } = this.reanalyseWindow(text, window, ruleSet));
+    } else {
+      if (ruleSet.key !== this.ruleSetKey) this.chunks = [];
+      spans = splitChunks(text);
+      next = this.reanalyseByComparison(text, spans, ruleSet);
     }
-
-    const spans = splitChunks(text);
-    const previous = this.chunks;
-    const next: Chunk[] = new Array(spans.length);
-    // Reuse unchanged chunks from the front and from the back; re-analyse the middle.
-    let head = 0;
-    while (head < spans.length && head < previous.length && sameText(previous[head]!, text, spans[head]!)) {
-      next[head] = previous[head]!;
-      head++;
-    }
-    let tail = 0;
-    while (
-      tail < spans.length - head &&
-      tail < previous.length - head &&
-      sameText(previous[previous.length - 1 - tail]!, text, spans[spans.length - 1 - tail]!)
-    ) {
-      next[spans.length - 1 - tail] = previous[previous.length - 1 - tail]!;
-      tail++;
-    }
-    for (let i = head; i < spans.length - tail; i++) {
-      const span = spans[i]!;
-      next[i] = analyzeChunk(text.slice(span.start, span.end), ruleSet);
-    }
+    const changes = this.chunks.length > 0 && ruleSet.key === this.ruleSetKey ? diffResources(this.chunks, next) : undefined;
     this.chunks = next;
+    this.spans = spans;
+    this.length = text.length;
+    this.ruleSetKey = ruleSet.key;
 
     const out: Finding[] = [];
     let line = 0;
@@ -129,36 +128,121 @@ export class Analyzer {
     }
 
     if (ruleSet.fileRules.length > 0) {
-      const placement = new Map<Resource, { chunk: Chunk; line: number; offset: number }>();
-      let l = 0;
       const all: Resource[] = [];
-      for (let i = 0; i < next.length; i++) {
-        const chunk = next[i]!;
-        for (const r of chunk.resources) {
-          placement.set(r, { chunk, line: l, offset: spans[i]!.start });
-          all.push(r);
-        }
-        l += chunk.lines.lineCount - 1;
-      }
+      for (const chunk of next) for (const r of chunk.resources) all.push(r);
       for (const active of ruleSet.fileRules) {
+        let state = this.fileState.get(active.rule.meta.id);
+        if (!state || !changes) {
+          state = new Map();
+          this.fileState.set(active.rule.meta.id, state);
+        }
         try {
-        active.rule.checkFile!({
-          resources: all,
-          isActive: (id) => ruleSet.active.has(id),
-          report(resource, report) {
-            const where = placement.get(resource);
-            if (!where) return;
-            const f = toFinding(active, report, where.chunk.lines);
-            if (f) out.push(shift(f, where.line, where.offset));
-          },
-        });
+          active.rule.checkFile!({
+            resources: all,
+            changes,
+            state,
+            isActive: (id) => ruleSet.active.has(id),
+            report(resource, report) {
+              const chunk = chunkOf.get(resource);
+              if (!chunk) return;
+              const f = toFinding(active, report, chunk.lines);
+              if (f) out.push(shift(f, chunk.placedAt, chunk.placedOffset));
+            },
+          });
         } catch (err) {
+          // The rule's state may be half-updated: start it afresh next time.
+          this.fileState.delete(active.rule.meta.id);
           reportRuleCrash(active.rule.meta.id, err);
         }
       }
       out.sort(byPosition);
     }
     return out;
+  }
+
+  /** Whether a change window can be applied to the state of the previous run. */
+  private usable(window: ChangeWindow, text: string, ruleSet: RuleSet): boolean {
+    if (ruleSet.key !== this.ruleSetKey || this.chunks.length === 0 || this.chunks.length !== this.spans.length) return false;
+    if (window.start < 0 || window.oldEnd < window.start || window.newEnd < window.start || window.oldEnd > this.length) return false;
+    if (this.length - (window.oldEnd - window.start) + (window.newEnd - window.start) !== text.length) return false;
+    // Directives keep a file in one chunk; the previous text had none (it had several chunks), so
+    // only the edited region can bring a `%` to the start of a line.
+    if (this.chunks.length === 1) return false;
+    const around = text.slice(Math.max(0, window.start - 1), Math.min(text.length, window.newEnd + 1));
+    return !(around.includes('\n%') || text.charCodeAt(0) === 37);
+  }
+
+  private reset(findings: Finding[]): Finding[] {
+    this.fileState.clear();
+    this.chunks = [];
+    this.spans = [];
+    this.length = -1;
+    return findings;
+  }
+
+  /** Full path: split the whole text; reuse chunks whose text is unchanged (front and back). */
+  private reanalyseByComparison(text: string, spans: ChunkSpan[], ruleSet: RuleSet): Chunk[] {
+    const previous = this.chunks;
+    const next: Chunk[] = new Array(spans.length);
+    let head = 0;
+    while (head < spans.length && head < previous.length && sameText(previous[head]!, text, spans[head]!)) {
+      next[head] = previous[head]!;
+      head++;
+    }
+    let tail = 0;
+    while (
+      tail < spans.length - head &&
+      tail < previous.length - head &&
+      sameText(previous[previous.length - 1 - tail]!, text, spans[spans.length - 1 - tail]!)
+    ) {
+      next[spans.length - 1 - tail] = previous[previous.length - 1 - tail]!;
+      tail++;
+    }
+    for (let i = head; i < spans.length - tail; i++) {
+      const span = spans[i]!;
+      next[i] = analyzeChunk(detach(text.slice(span.start, span.end)), ruleSet);
+    }
+    return next;
+  }
+
+  /**
+   * Window path: the chunks the change touches (with a neighbour on each side when the change
+   * is close enough to a `---` line to create or break it) are split again; the chunks before
+   * stay as they are and the chunks after move by the change in length.
+   */
+  private reanalyseWindow(text: string, window: ChangeWindow, ruleSet: RuleSet): { spans: ChunkSpan[]; next: Chunk[] } {
+    const prevSpans = this.spans;
+    const prevChunks = this.chunks;
+    const delta = window.newEnd - window.oldEnd;
+    // An edit within the first four characters of a chunk can break its own `---` line and merge
+    // it into the previous chunk; one that removes the newline before the next `---` merges the
+    // next one. Take the neighbours in those cases.
+    const a = chunkAt(prevSpans, Math.max(0, window.start - 4));
+    const b = Math.max(a, chunkAt(prevSpans, Math.min(Math.max(0, this.length - 1), window.oldEnd + 4)));
+    const regionStart = prevSpans[a]!.start;
+    const regionEnd = prevSpans[b]!.end + delta;
+    const reusable = new Map<string, Chunk>();
+    for (let i = a; i <= b; i++) reusable.set(prevChunks[i]!.text, prevChunks[i]!);
+
+    const spans: ChunkSpan[] = prevSpans.slice(0, a);
+    const next: Chunk[] = prevChunks.slice(0, a);
+    for (const s of splitChunks(text.slice(regionStart, regionEnd))) {
+      if (s.end === s.start) continue;
+      const span = { start: s.start + regionStart, end: s.end + regionStart };
+      const chunkText = text.slice(span.start, span.end);
+      spans.push(span);
+      next.push(reusable.get(chunkText) ?? analyzeChunk(detach(chunkText), ruleSet));
+    }
+    for (let i = b + 1; i < prevSpans.length; i++) {
+      const s = prevSpans[i]!;
+      spans.push(delta === 0 ? s : { start: s.start + delta, end: s.end + delta });
+      next.push(prevChunks[i]!);
+    }
+    if (spans.length === 0) {
+      spans.push({ start: 0, end: text.length });
+      next.push(analyzeChunk(detach(text), ruleSet));
+    }
+    return { spans, next };
   }
 
   /** The resources of the last run, in file order. */
@@ -190,15 +274,52 @@ export class Analyzer {
   }
 }
 
+/** Resources of chunks that left, and of chunks that arrived (chunks are reused whole or not at all). */
+function diffResources(before: readonly Chunk[], after: readonly Chunk[]): { added: Resource[]; removed: Resource[] } {
+  const kept = new Set(after);
+  const previous = new Set(before);
+  const removed: Resource[] = [];
+  const added: Resource[] = [];
+  for (const c of before) if (!kept.has(c)) removed.push(...c.resources);
+  for (const c of after) if (!previous.has(c)) added.push(...c.resources);
+  return { added, removed };
+}
+
+/** The chunk each resource came from, for placing the findings of file rules. */
+const chunkOf = new WeakMap<Resource, Chunk>();
+
+/** Index of the span that contains `offset` (spans are sorted and contiguous). */
+function chunkAt(spans: readonly ChunkSpan[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (spans[mid]!.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** One-shot analysis. */
 export function analyze(text: string, settings: Settings = DEFAULT_SETTINGS, options: AnalyzeOptions = {}): Finding[] {
   return new Analyzer(options).run(text, settings);
 }
 
+/**
+ * A copy of a substring that does not point into the whole text. V8 keeps a substring as a view
+ * of its parent, so a cached chunk (and every string the parser sliced from it) would keep the
+ * whole file of its version alive: one full copy of a large file per edit.
+ */
+function detach(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 function sameText(chunk: Chunk, text: string, span: { start: number; end: number }): boolean {
   const len = span.end - span.start;
   if (chunk.text.length !== len) return false;
-  return text.startsWith(chunk.text, span.start);
+  // Equality of two flat strings is a memory compare; startsWith at an offset walks character by
+  // character and is several times slower on large files.
+  return text.slice(span.start, span.end) === chunk.text;
 }
 
 const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$\.Values|include\b|template\b|if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|required\b|default\b)/;
@@ -236,10 +357,12 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
     }
     for (const resource of resources) {
       chunk.resources.push(resource);
+      chunkOf.set(resource, chunk);
       for (const active of rules.objectRules) {
         try {
           active.rule.check!({
             resource,
+            source: text,
             isActive: (id) => rules.active.has(id),
             report(report) {
               const f = toFinding(active, report, lines);

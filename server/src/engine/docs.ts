@@ -19,8 +19,12 @@ function findDocsDir(): string | undefined {
 }
 
 /** The rule's documentation page as a file URL, or undefined when the pages are not installed. */
+const urls = new Map<string, string | undefined>();
+
 export function ruleDocUrl(ruleId: string): string | undefined {
+  if (urls.has(ruleId)) return urls.get(ruleId);
   if (docsDir === null) docsDir = findDocsDir();
-  if (!docsDir) return undefined;
-  return pathToFileURL(join(docsDir, `${ruleId}.md`)).href;
+  const url = docsDir ? pathToFileURL(join(docsDir, `${ruleId}.md`)).href : undefined;
+  urls.set(ruleId, url);
+  return url;
 }

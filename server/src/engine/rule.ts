@@ -51,6 +51,8 @@ export interface Report {
 
 export interface ObjectContext {
   resource: Resource;
+  /** The source text of the YAML document the resource comes from. */
+  source: string;
   report(r: Report): void;
   /**
    * Whether another rule is on. Where two rules would flag the same token (SYS_ADMIN is both a
@@ -62,6 +64,14 @@ export interface ObjectContext {
 
 export interface FileContext {
   resources: readonly Resource[];
+  /**
+   * What changed since this rule last ran on the file, or undefined when everything is new
+   * (first run, settings changed, or the previous run failed). With `state` a rule can keep an
+   * index up to date instead of rebuilding it on every keystroke.
+   */
+  changes: { added: readonly Resource[]; removed: readonly Resource[] } | undefined;
+  /** Kept between runs for this rule and file; emptied whenever `changes` is undefined. */
+  state: Map<string, unknown>;
   isActive(ruleId: string): boolean;
   /** Reports against a node of `resource`. */
   report(resource: Resource, r: Report): void;

@@ -2,7 +2,7 @@
 // the YAML documents it touched. Work for a document is coalesced: several changes that arrive
 // before the engine runs cost one analysis, and a stale result is never published.
 import type { Connection } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DocumentStore } from './documents.ts';
 import { Analyzer, type Finding } from '../engine/analyze.ts';
 import { toDiagnostic, SOURCE } from './convert.ts';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
@@ -22,7 +22,7 @@ export class DiagnosticsService {
   constructor(
     private readonly connection: Connection,
     private readonly settings: SettingsStore,
-    private readonly getDocument: (uri: string) => TextDocument | undefined,
+    private readonly documents: DocumentStore,
   ) {}
 
   findings(uri: string): readonly Finding[] {
@@ -54,13 +54,16 @@ export class DiagnosticsService {
     if (!state) return;
     state.scheduled = false;
     const settings = await this.settings.get(uri);
-    const doc = this.getDocument(uri);
-    if (!doc || this.docs.get(uri) !== state) return;
+    if (this.docs.get(uri) !== state) return;
+    const doc = this.documents.take(uri);
+    if (!doc) return;
     let findings: Finding[];
     try {
-      findings = state.analyzer.run(doc.getText(), settings);
+      findings = state.analyzer.run(doc.text, settings, doc.window);
     } catch (err) {
       this.connection.console.error(`KubeGuard could not check ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+      // Start the next analysis from scratch rather than from a state that failed half-way.
+      state.analyzer = new Analyzer();
       findings = [];
     }
     state.findings = findings;
@@ -69,19 +72,30 @@ export class DiagnosticsService {
   }
 }
 
+/** Findings of unchanged documents are the same objects from one run to the next; so are their diagnostics. */
+const converted = new WeakMap<Finding, Diagnostic>();
+function cachedDiagnostic(f: Finding): Diagnostic {
+  let d = converted.get(f);
+  if (!d) {
+    d = toDiagnostic(f);
+    converted.set(f, d);
+  }
+  return d;
+}
+
 /**
  * At most `max` diagnostics, the most severe first (in file order within a severity), plus a
  * notice that says how many were left out. Tens of thousands of squiggles help nobody and
  * slow every editor down.
  */
 export function limit(findings: readonly Finding[], max: number): Diagnostic[] {
-  if (findings.length <= max) return findings.map(toDiagnostic);
+  if (findings.length <= max) return findings.map(cachedDiagnostic);
   const kept = findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i)
     .slice(0, max)
     .sort((a, b) => a.i - b.i)
-    .map(({ f }) => toDiagnostic(f));
+    .map(({ f }) => cachedDiagnostic(f));
   kept.push({
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,

@@ -1,5 +1,5 @@
-import type { Resource } from '../k8s/resource.ts';
-import { defineRule } from '../engine/rule.ts';
+import { memoize, type Resource } from '../k8s/resource.ts';
+import { defineRule, type Report } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -21,32 +21,46 @@ export default defineRule({
   },
   checkFile(ctx) {
     // A ServiceAccount in the same file that turns automount off covers the pods that use it.
+    // Runs on every keystroke: each object is read once (memoized) and the loop only joins.
     const quietAccounts = new Set<string>();
     for (const r of ctx.resources) {
-      if (r.kind === 'ServiceAccount' && r.group === '' && r.view.isFalse(r.view.get(r.root, 'automountServiceAccountToken'))) {
+      if (r.kind !== 'ServiceAccount' || r.group !== '') continue;
+      if (memoize(r, 'automount-sa-token:quiet', () => r.view.isFalse(r.view.get(r.root, 'automountServiceAccountToken')))) {
         quietAccounts.add(`${r.namespace ?? ''}/${r.name ?? ''}`);
       }
     }
     for (const r of ctx.resources) {
-      const pod = r.pod;
-      if (!pod) continue;
-      const v = r.view;
-      const p = v.pair(pod.node, 'automountServiceAccountToken');
-      if (p && v.isFalse(p.value)) continue;
-      const account = serviceAccountName(r);
-      const name = r.name ?? '?';
-      const target = r.kind === 'Pod' ? `Pod "${name}"` : `the pods of ${r.kind} "${name}"`;
-      if (p && v.isTrue(p.value)) {
-        const value = v.scalarNode(p.value)?.source ?? 'true';
-        ctx.report(r, { at: p, part: 'value', messageId: 'enabled', data: { target, account, value } });
-        continue;
-      }
-      const data = { target, account };
-      if (quietAccounts.has(`${r.namespace ?? ''}/${account}`)) continue;
-      ctx.report(r, { at: pod.pair ?? r.anchor, messageId: 'unset', data });
+      if (!r.pod) continue;
+      const t = tokenSummary(r);
+      if (t.state === 'off') continue;
+      if (t.state === 'unset' && quietAccounts.has(`${r.namespace ?? ''}/${t.account}`)) continue;
+      ctx.report(r, t.report);
     }
   },
 });
+
+interface TokenSummary {
+  state: 'off' | 'enabled' | 'unset';
+  account: string;
+  report: Report;
+}
+
+function tokenSummary(r: Resource): TokenSummary {
+  return memoize(r, 'automount-sa-token:pod', (): TokenSummary => {
+    const pod = r.pod!;
+    const v = r.view;
+    const p = v.pair(pod.node, 'automountServiceAccountToken');
+    const account = serviceAccountName(r);
+    const name = r.name ?? '?';
+    const target = r.kind === 'Pod' ? `Pod "${name}"` : `the pods of ${r.kind} "${name}"`;
+    if (p && v.isFalse(p.value)) return { state: 'off', account, report: { at: undefined, messageId: 'unset' } };
+    if (p && v.isTrue(p.value)) {
+      const value = v.scalarNode(p.value)?.source ?? 'true';
+      return { state: 'enabled', account, report: { at: p, part: 'value', messageId: 'enabled', data: { target, account, value } } };
+    }
+    return { state: 'unset', account, report: { at: pod.pair ?? r.anchor, messageId: 'unset', data: { target, account } } };
+  });
+}
 
 export function serviceAccountName(r: Resource): string {
   if (!r.pod) return 'default';

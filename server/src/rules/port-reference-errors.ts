@@ -1,5 +1,5 @@
 import { memoize, podLabels, type Container, type Resource } from '../k8s/resource.ts';
-import { defineRule, type ObjectContext } from '../engine/rule.ts';
+import { defineRule, type FileContext, type ObjectContext } from '../engine/rule.ts';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
@@ -83,22 +83,43 @@ function checkObject(ctx: ObjectContext): void {
  * Port names a Service can target, with their protocols: the endpoints controller looks only at
  * app containers and native sidecars, and only at ports whose protocol equals the Service port's.
  */
-function indexKey(namespace: string | undefined, key: string, value: string): string {
-  return `${namespace ?? ''}\u0000${key}\u0000${value}`;
+/** Workloads by namespace, then label, then value, for one run of the file rule. */
+type LabelIndex = Map<string, Map<string, Map<string, Resource[]>>>;
+
+function workloadLabel(w: Resource): string {
+  return `${w.kind} "${w.name ?? '?'}"`;
 }
 
-/** Workloads by each (namespace, label, value) of their pod template. */
-function labelIndex(resources: readonly Resource[]): Map<string, Resource[]> {
-  const index = new Map<string, Resource[]>();
-  for (const r of resources) {
-    if (!r.pod) continue;
-    for (const [k, val] of podLabels(r)) {
-      const key = indexKey(r.namespace, k, val);
-      const list = index.get(key);
-      if (list) list.push(r);
-      else index.set(key, [r]);
+function addToIndex(index: LabelIndex, r: Resource, add: boolean): void {
+  if (!r.pod) return;
+  const ns = r.namespace ?? '';
+  let byKey = index.get(ns);
+  if (!byKey) index.set(ns, (byKey = new Map()));
+  for (const [k, val] of podLabels(r)) {
+    let byValue = byKey.get(k);
+    if (!byValue) byKey.set(k, (byValue = new Map()));
+    const list = byValue.get(val) ?? [];
+    if (add) list.push(r);
+    else {
+      const i = list.indexOf(r);
+      if (i >= 0) list.splice(i, 1);
     }
+    if (list.length > 0) byValue.set(val, list);
+    else byValue.delete(val);
   }
+}
+
+/** The label index, kept up to date from the changes between runs. */
+function updatedIndex(ctx: FileContext): LabelIndex {
+  let index = ctx.state.get('labels') as LabelIndex | undefined;
+  if (!index || !ctx.changes) {
+    index = new Map();
+    for (const r of ctx.resources) addToIndex(index, r, true);
+    ctx.state.set('labels', index);
+    return index;
+  }
+  for (const r of ctx.changes.removed) addToIndex(index, r, false);
+  for (const r of ctx.changes.added) addToIndex(index, r, true);
   return index;
 }
 
@@ -188,7 +209,7 @@ export default defineRule({
     // A Service naming a target port that none of the workloads it selects in this file declares.
     // Runs on every keystroke, so per-object summaries are memoized and workloads are indexed
     // by label: the cost is one lookup per Service, not a scan of every workload.
-    let index: Map<string, Resource[]> | undefined;
+    const index = updatedIndex(ctx);
     for (const svc of ctx.resources) {
       if (svc.kind !== 'Service' || svc.group !== '') continue;
       const summary = serviceSummary(svc);
@@ -196,10 +217,12 @@ export default defineRule({
       const v = svc.view;
       const spec = v.get(svc.root, 'spec');
       const selector = summary.selector;
-      index ??= labelIndex(ctx.resources);
       const [firstKey, firstValue] = selector.entries().next().value as [string, string];
-      const candidates = index.get(indexKey(svc.namespace, firstKey, firstValue)) ?? [];
-      const selected = candidates.filter((w) => selects(selector, podLabels(w)));
+      const candidates = index.get(svc.namespace ?? '')?.get(firstKey)?.get(firstValue) ?? [];
+      // Sorted by name: the index's order depends on the order of edits, the message must not.
+      const selected = candidates
+        .filter((w) => selects(selector, podLabels(w)))
+        .sort((x, y) => workloadLabel(x).localeCompare(workloadLabel(y)));
       if (selected.length === 0) continue;
       const names = new Map<string, Set<string>>();
       for (const w of selected) {
@@ -209,7 +232,7 @@ export default defineRule({
           names.set(n, all);
         }
       }
-      const selectedNames = selected.map((w) => `${w.kind} "${w.name ?? '?'}"`).join(', ');
+      const selectedNames = selected.map(workloadLabel).join(', ');
       for (const port of v.items(v.get(spec, 'ports'))) {
         const tp = v.pair(port, 'targetPort');
         const target = v.value(tp?.value);
