@@ -57,3 +57,18 @@ export function containerField(r: Resource, c: Container, field: string): Effect
 export function isWindowsPod(r: Resource, pod: PodSpec): boolean {
   return r.view.str(r.view.at(pod.node, ['os', 'name'])) === 'windows';
 }
+
+export interface SecurityContextPlace {
+  /** The securityContext map (undefined where it is not written). */
+  sc: YAMLMap | undefined;
+  /** `pod`, or `container ("name")`, for messages. */
+  scope: string;
+  container: Container | undefined;
+}
+
+/** The pod's securityContext, then each container's: the places a shared field can be set. */
+export function securityContexts(r: Resource, pod: PodSpec): SecurityContextPlace[] {
+  const places: SecurityContextPlace[] = [{ sc: podSecurityContext(r, pod), scope: 'pod', container: undefined }];
+  for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")`, container: c });
+  return places;
+}

@@ -1,4 +1,4 @@
-import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { securityContexts } from '../k8s/pod.ts';
 import { defineRule } from '../engine/rule.ts';
 
 const ALLOWED_TYPES = new Set(['RuntimeDefault', 'Localhost']);
@@ -28,9 +28,7 @@ export default defineRule({
     const v = r.view;
     const pod = r.pod;
     if (!pod) return;
-    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
-    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
-    for (const { sc, scope } of places) {
+    for (const { sc, scope } of securityContexts(r, pod)) {
       const typePair = v.pair(v.get(sc, 'appArmorProfile'), 'type');
       const type = v.str(typePair?.value);
       if (type !== undefined && !ALLOWED_TYPES.has(type)) {

@@ -1,4 +1,4 @@
-import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { securityContexts } from '../k8s/pod.ts';
 import { defineRule } from '../engine/rule.ts';
 import { CONFINED } from './seccomp-profile-required.ts';
 
@@ -23,9 +23,7 @@ export default defineRule({
     const r = ctx.resource;
     const pod = r.pod;
     if (!pod) return;
-    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
-    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
-    for (const { sc, scope } of places) {
+    for (const { sc, scope } of securityContexts(r, pod)) {
       const typePair = r.view.pair(r.view.get(sc, 'seccompProfile'), 'type');
       const type = r.view.str(typePair?.value);
       if (type !== undefined && !CONFINED.has(type)) {

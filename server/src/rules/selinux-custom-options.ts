@@ -1,4 +1,4 @@
-import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { securityContexts } from '../k8s/pod.ts';
 import { ALLOWED_SELINUX_TYPES } from '../k8s/security.ts';
 import { defineRule } from '../engine/rule.ts';
 
@@ -26,9 +26,7 @@ export default defineRule({
     const v = r.view;
     const pod = r.pod;
     if (!pod) return;
-    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
-    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
-    for (const { sc, scope } of places) {
+    for (const { sc, scope } of securityContexts(r, pod)) {
       const opts = v.get(sc, 'seLinuxOptions');
       for (const field of ['user', 'role']) {
         const p = v.pair(opts, field);

@@ -1,4 +1,4 @@
-import { containerSecurityContext, podSecurityContext } from '../k8s/pod.ts';
+import { securityContexts } from '../k8s/pod.ts';
 import { defineRule } from '../engine/rule.ts';
 
 export default defineRule({
@@ -21,9 +21,7 @@ export default defineRule({
     const r = ctx.resource;
     const pod = r.pod;
     if (!pod) return;
-    const places = [{ sc: podSecurityContext(r, pod), scope: 'pod' }];
-    for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")` });
-    for (const { sc, scope } of places) {
+    for (const { sc, scope } of securityContexts(r, pod)) {
       const p = r.view.pair(r.view.get(sc, 'windowsOptions'), 'hostProcess');
       if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: 'hostProcess', data: { scope } });
     }
