@@ -1,0 +1,391 @@
+// Minimal text edits to a YAML document. Nothing is ever re-printed: every edit replaces an exact
+// source range, and new lines copy the indentation of their neighbours, so comments, key order,
+// quoting, blank lines, line endings and the other documents stay byte for byte as they were.
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { LineMap } from './parse.ts';
+import type { YamlView } from './nodes.ts';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A value to write: scalars, arrays (written in flow style) and plain objects (block style). */
+export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
+
+const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+const AMBIGUOUS = /^(?:true|false|yes|no|on|off|y|n|null|~)$/i;
+
+/** A scalar as YAML text: plain when that reads back as the same string, double-quoted otherwise. */
+export function renderScalar(value: string | number | boolean | null): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'string') return String(value);
+  return PLAIN_SAFE.test(value) && !AMBIGUOUS.test(value) ? value : JSON.stringify(value);
+}
+
+function renderFlow(value: YamlValue): string {
+  if (Array.isArray(value)) return `[${value.map(renderFlow).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? '{}' : `{${entries.map(([k, v]) => `${renderScalar(k)}: ${renderFlow(v)}`).join(', ')}}`;
+  }
+  return renderScalar(value);
+}
+
+function isObject(v: YamlValue): v is { [key: string]: YamlValue } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Lines for `key: value` at `indent`; objects open a block, arrays of objects become block sequences. */
+function renderPair(key: string, value: YamlValue, indent: string, unit: string): string[] {
+  const k = renderScalar(key);
+  if (isObject(value) && Object.keys(value).length > 0) {
+    return [`${indent}${k}:`, ...renderBlock(value, indent + unit, unit)];
+  }
+  if (Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v))) {
+    return [`${indent}${k}:`, ...renderSequence(value, indent + unit, unit)];
+  }
+  return [`${indent}${k}: ${renderFlow(value)}`];
+}
+
+export function renderBlock(obj: { [key: string]: YamlValue }, indent: string, unit: string): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => renderPair(k, v, indent, unit));
+}
+
+function renderSequence(items: YamlValue[], indent: string, unit: string): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    if (isObject(item) && Object.keys(item).length > 0) {
+      const lines = renderBlock(item, indent + '  ', unit);
+      out.push(`${indent}- ${lines[0]!.trimStart()}`, ...lines.slice(1));
+    } else {
+      out.push(`${indent}- ${renderFlow(item)}`);
+    }
+  }
+  return out;
+}
+
+export class EditBuilder {
+  readonly edits: TextEdit[] = [];
+  readonly lines: LineMap;
+  readonly eol: string;
+  private unitCache: string | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly view: YamlView,
+  ) {
+    this.lines = new LineMap(text);
+    this.eol = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
+  replace(start: number, end: number, text: string): void {
+    this.edits.push({ start, end, text });
+  }
+
+  insert(at: number, text: string): void {
+    this.edits.push({ start: at, end: at, text });
+  }
+
+  /** The text with the edits applied (they must not overlap). */
+  apply(): string {
+    return applyEdits(this.text, this.edits);
+  }
+
+  /** Sets the value of an existing pair (a scalar replaces the old value's exact range). */
+  setValue(pair: Pair, value: YamlValue): void {
+    const key = pair.key as YamlNode;
+    const node = pair.value as YamlNode | null;
+    const range = node?.range;
+    if (range && range[1] > range[0] && (isScalar(node) || !isObject(value))) {
+      // Keep the quoting style of a string that stays a string.
+      const old = this.text.slice(range[0], range[1]);
+      const quote = old[0] === "'" || old[0] === '"' ? old[0] : undefined;
+      const rendered =
+        quote && typeof value === 'string' && !value.includes(quote) && !value.includes('\\') ? `${quote}${value}${quote}` : renderFlow(value);
+      this.replace(range[0], range[1], rendered);
+      return;
+    }
+    // Empty value (`key:`): write after the colon.
+    const keyEnd = key.range![1];
+    const colon = this.text.indexOf(':', keyEnd);
+    const after = colon >= 0 ? colon + 1 : keyEnd;
+    if (isObject(value) && Object.keys(value).length > 0) {
+      const indent = this.columnOf(key.range![0]) + this.unit().length;
+      const lines = renderBlock(value, ' '.repeat(indent), this.unit());
+      this.replace(after, range && range[1] > after ? range[1] : after, this.eol + lines.join(this.eol));
+    } else {
+      this.replace(after, range && range[1] > after ? range[1] : after, ' ' + renderFlow(value));
+    }
+  }
+
+  /**
+   * Sets `path` under `map` to `value`, creating the maps on the way that do not exist yet,
+   * inside block or flow maps alike.
+   */
+  setIn(map: YAMLMap, path: readonly string[], value: YamlValue): void {
+    let current: YAMLMap = map;
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i]!;
+      const pair = this.view.pair(current, key);
+      const rest = path.slice(i + 1);
+      const leaf = rest.length === 0 ? value : nest(rest, value);
+      if (!pair) {
+        this.addPair(current, key, leaf);
+        return;
+      }
+      if (rest.length === 0) {
+        this.setValue(pair, value);
+        return;
+      }
+      const child = this.view.map(pair.value);
+      if (!child || (child.items.length === 0 && !child.flow)) {
+        this.setValue(pair, leaf);
+        return;
+      }
+      current = child;
+    }
+  }
+
+  /** Adds `key: value` as the last pair of `map` (block: a new line at the keys' indentation). */
+  addPair(map: YAMLMap, key: string, value: YamlValue): void {
+    if (map.flow) {
+      const entry = `${renderScalar(key)}: ${renderFlow(value)}`;
+      const last = map.items[map.items.length - 1] as Pair | undefined;
+      if (last) this.insert(pairEnd(last), `, ${entry}`);
+      else this.insertInEmptyFlow(map, entry);
+      return;
+    }
+    const first = map.items[0] as Pair | undefined;
+    const last = map.items[map.items.length - 1] as Pair | undefined;
+    if (!first || !last) {
+      // An empty block map has no text of its own; callers use setValue on its pair instead.
+      throw new Error('cannot add to an empty block map without its pair');
+    }
+    const indent = ' '.repeat(this.columnOf((first.key as YamlNode).range![0]));
+    const lines = renderPair(key, value, indent, this.unit());
+    this.insertLinesAfter(pairEnd(last), lines);
+  }
+
+  /** Removes a pair: its whole lines in a block map, the entry and one comma in a flow map. */
+  removePair(map: YAMLMap, pair: Pair): void {
+    const index = map.items.indexOf(pair);
+    if (index < 0) return;
+    const keyStart = (pair.key as YamlNode).range![0];
+    const end = pairEnd(pair);
+    if (map.flow) {
+      this.removeFlowEntry(map.items as Pair[], index, keyStart, end, (p) => (p.key as YamlNode).range![0], pairEnd);
+      return;
+    }
+    if (map.items.length === 1) {
+      // The map would be empty: write `{}` in its place so the parent keeps a map.
+      this.replaceBlockWithEmpty(keyStart, end, '{}');
+      return;
+    }
+    const next = map.items[index + 1] as Pair | undefined;
+    if (!this.startsLine(keyStart)) {
+      // `- hostPort: 80` with more keys below: the next key moves up after the dash.
+      if (next) {
+        this.replace(keyStart, (next.key as YamlNode).range![0], '');
+        return;
+      }
+    }
+    this.removeLines(keyStart, end);
+  }
+
+  /** Removes an item from a sequence (its lines in a block sequence). */
+  removeItem(seq: YAMLSeq, item: unknown): void {
+    const index = seq.items.indexOf(item as never);
+    if (index < 0) return;
+    const node = item as YamlNode;
+    const start = node.range![0];
+    const end = node.range![1];
+    if (seq.flow) {
+      this.removeFlowEntry(seq.items as YamlNode[], index, start, end, (n) => n.range![0], (n) => n.range![1]);
+      return;
+    }
+    if (seq.items.length === 1) {
+      this.replaceBlockWithEmpty(this.dashBefore(start), end, '[]');
+      return;
+    }
+    this.removeLines(this.dashBefore(start), end);
+  }
+
+  /** Appends an item to a sequence: a new `- item` line, or `, item` in a flow sequence. */
+  appendItem(seq: YAMLSeq, value: YamlValue): void {
+    const last = seq.items[seq.items.length - 1] as YamlNode | undefined;
+    if (seq.flow) {
+      if (last) this.insert(last.range![1], `, ${renderFlow(value)}`);
+      else this.insertInEmptyFlow(seq, renderFlow(value));
+      return;
+    }
+    if (!last) throw new Error('cannot append to an empty block sequence');
+    const dash = this.dashBefore(last.range![0]);
+    const indent = ' '.repeat(this.columnOf(dash));
+    const lines = isObject(value)
+      ? renderSequence([value], indent, this.unit())
+      : [`${indent}- ${renderFlow(value)}`];
+    this.insertLinesAfter(last.range![1], lines);
+  }
+
+  /** Sets `map[key]` to a sequence holding `value`, or appends `value` to the sequence already there. */
+  addToList(map: YAMLMap, key: string, value: YamlValue): void {
+    const pair = this.view.pair(map, key);
+    const seq = pair ? this.view.seq(pair.value) : undefined;
+    if (seq && (seq.items.length > 0 || seq.flow)) this.appendItem(seq, value);
+    else if (pair) this.setValue(pair, [value]);
+    else this.addPair(map, key, [value]);
+  }
+
+  /** Inserts a whole YAML document after the document that ends at `docEnd`. */
+  insertDocumentAfter(docEnd: number, lines: string[]): void {
+    let prefix = '';
+    if (docEnd > 0 && this.text[docEnd - 1] !== '\n') prefix = this.eol;
+    this.insert(docEnd, `${prefix}---${this.eol}${lines.join(this.eol)}${this.eol}`);
+  }
+
+  /** Inserts a comment line above the line holding `offset`, at that line's indentation. */
+  insertCommentAbove(offset: number, comment: string): void {
+    const line = this.lines.lineOf(offset);
+    const start = this.lines.starts[line]!;
+    const indent = /^[ \t]*/.exec(this.lines.lineText(line))![0];
+    this.insert(start, `${indent}# ${comment}${this.eol}`);
+  }
+
+  /** The indentation unit of the document (the most common step between nested keys), default two spaces. */
+  unit(): string {
+    if (this.unitCache !== undefined) return this.unitCache;
+    const counts = new Map<number, number>();
+    const visit = (node: unknown, parentCol: number | undefined, depth: number): void => {
+      if (depth > 40) return;
+      const n = this.view.deref(node);
+      if (isMap(n) && !n.flow) {
+        const first = n.items[0] as Pair | undefined;
+        const col = first ? this.columnOf((first.key as YamlNode).range![0]) : undefined;
+        if (col !== undefined && parentCol !== undefined && col > parentCol) counts.set(col - parentCol, (counts.get(col - parentCol) ?? 0) + 1);
+        for (const p of n.items as Pair[]) {
+          if (isMap(p.value) || isSeq(p.value)) visit(p.value, this.columnOf((p.key as YamlNode).range![0]), depth + 1);
+        }
+      } else if (isSeq(n) && !n.flow) {
+        for (const item of n.items) if (isMap(item)) visit(item, undefined, depth + 1);
+      }
+    };
+    visit(this.view.doc.contents, undefined, 0);
+    let best = 2;
+    let bestCount = 0;
+    for (const [step, count] of counts) {
+      if (step <= 8 && (count > bestCount || (count === bestCount && step < best))) {
+        best = step;
+        bestCount = count;
+      }
+    }
+    this.unitCache = ' '.repeat(best);
+    return this.unitCache;
+  }
+
+  columnOf(offset: number): number {
+    return this.lines.position(offset).character;
+  }
+
+  private startsLine(offset: number): boolean {
+    const line = this.lines.lineOf(offset);
+    return /^[ \t]*$/.test(this.text.slice(this.lines.starts[line], offset));
+  }
+
+  /** The offset of the `- ` that introduces a block sequence item starting at `offset`. */
+  private dashBefore(offset: number): number {
+    let i = offset - 1;
+    while (i >= 0 && (this.text[i] === ' ' || this.text[i] === '\t')) i--;
+    return i >= 0 && this.text[i] === '-' ? i : offset;
+  }
+
+  /** Inserts lines after the line where `end` falls (end of a node: its last content line). */
+  private insertLinesAfter(end: number, lines: string[]): void {
+    const lastChar = end > 0 && this.text[end - 1] === '\n' ? end - 1 : end;
+    const line = this.lines.lineOf(Math.max(0, Math.min(lastChar, this.text.length)));
+    const lineEnd = this.lines.lineEnd(line);
+    const hasNewline = lineEnd < this.text.length;
+    const next = hasNewline ? (this.lines.starts[line + 1] ?? this.text.length) : this.text.length;
+    if (hasNewline) this.insert(next, lines.join(this.eol) + this.eol);
+    else this.insert(next, this.eol + lines.join(this.eol));
+  }
+
+  /** Removes the lines from the one holding `start` to the one holding `end`, newline included. */
+  private removeLines(start: number, end: number): void {
+    const first = this.lines.lineOf(start);
+    const lastChar = end > start && this.text[end - 1] === '\n' ? end - 1 : end;
+    const last = this.lines.lineOf(Math.max(start, lastChar));
+    const from = this.lines.starts[first]!;
+    const to = last + 1 < this.lines.lineCount ? this.lines.starts[last + 1]! : this.text.length;
+    if (to === this.text.length && from > 0) {
+      // The last line of the text: take the newline before it instead.
+      const prevEnd = this.lines.lineEnd(first - 1);
+      this.replace(prevEnd, to, '');
+    } else {
+      this.replace(from, to, '');
+    }
+  }
+
+  /** A block collection loses its last entry: the parent key gets `{}` / `[]` instead of children. */
+  private replaceBlockWithEmpty(start: number, end: number, empty: string): void {
+    const firstLine = this.lines.lineOf(start);
+    const before = this.text.slice(this.lines.starts[firstLine], start);
+    if (/^[ \t]*$/.test(before) && firstLine > 0) {
+      // Children on their own lines under `key:`: put the empty collection after the colon.
+      const parentEnd = this.lines.lineEnd(firstLine - 1);
+      const parentLine = this.text.slice(this.lines.starts[firstLine - 1], parentEnd);
+      const comment = parentLine.search(/\s#/);
+      const codeEnd = comment >= 0 ? this.lines.starts[firstLine - 1]! + comment : parentEnd;
+      if (/:\s*$/.test(this.text.slice(this.lines.starts[firstLine - 1], codeEnd))) {
+        this.insert(codeEnd, ` ${empty}`);
+        this.removeLines(start, end);
+        return;
+      }
+    }
+    this.replace(start, end, empty);
+  }
+
+  private insertInEmptyFlow(collection: YAMLMap | YAMLSeq, entry: string): void {
+    const [start, end] = collection.range!;
+    const close = this.text.lastIndexOf(collection instanceof Object && isMap(collection) ? '}' : ']', end);
+    const open = this.text.indexOf(isMap(collection) ? '{' : '[', start);
+    if (open < 0 || close < 0) return;
+    this.replace(open + 1, close, entry);
+  }
+
+  private removeFlowEntry<T>(items: T[], index: number, start: number, end: number, startOf: (t: T) => number, endOf: (t: T) => number): void {
+    if (items.length === 1) {
+      this.replace(start, end, '');
+      return;
+    }
+    if (index + 1 < items.length) this.replace(start, startOf(items[index + 1]!), '');
+    else this.replace(endOf(items[index - 1]!), end, '');
+  }
+}
+
+function nest(path: readonly string[], value: YamlValue): YamlValue {
+  let v = value;
+  for (let i = path.length - 1; i >= 0; i--) v = { [path[i]!]: v };
+  return v;
+}
+
+/** Where a pair's text ends: the end of its value, or of its key when the value is empty. */
+function pairEnd(pair: Pair): number {
+  const value = pair.value as YamlNode | null;
+  const key = pair.key as YamlNode;
+  if (value?.range && value.range[1] > value.range[0]) return value.range[1];
+  return key.range![1];
+}
+
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    if (e.start < at) throw new Error(`overlapping edits at ${e.start}`);
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,138 @@
+// EditBuilder: minimal edits that keep everything else byte for byte.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDocuments } from '../../server/src/yaml/parse.ts';
+import { YamlView, type YAMLMap } from '../../server/src/yaml/nodes.ts';
+import { EditBuilder } from '../../server/src/yaml/edit.ts';
+
+/** Runs `edit` on the first document of `text` and returns the edited text. */
+function edited(text: string, edit: (b: EditBuilder, v: YamlView, root: YAMLMap) => void, docIndex = 0): string {
+  const docs = parseDocuments(text);
+  const view = new YamlView(docs[docIndex]!);
+  const b = new EditBuilder(text, view);
+  edit(b, view, view.map(docs[docIndex]!.contents)!);
+  const out = b.apply();
+  for (const d of parseDocuments(out)) assert.deepEqual(d.errors.map((e) => e.message), [], `result does not parse:\n${out}`);
+  return out;
+}
+
+const container = (v: YamlView, root: YAMLMap) => v.map(v.at(root, ['spec', 'containers', 0]))!;
+
+describe('EditBuilder', () => {
+  it('adds a key to a block map at the indentation of its keys, creating parent maps', () => {
+    const text = 'spec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.setIn(container(v, r), ['securityContext', 'runAsNonRoot'], true)),
+      'spec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      securityContext:\n        runAsNonRoot: true\n',
+    );
+  });
+
+  it('keeps a comment on the edited line and after it', () => {
+    const text = 'spec:\n  hostNetwork: true # needed by the CNI\n  # the containers\n  containers: []\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.setValue(v.pair(v.get(r, 'spec'), 'hostNetwork')!, false)),
+      'spec:\n  hostNetwork: false # needed by the CNI\n  # the containers\n  containers: []\n',
+    );
+    assert.equal(
+      edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'spec'))!, v.pair(v.get(r, 'spec'), 'hostNetwork')!)),
+      'spec:\n  # the containers\n  containers: []\n',
+    );
+  });
+
+  it('edits inside flow maps and sequences', () => {
+    const text = 'c: {name: app, securityContext: {privileged: true}}\nl: [NET_RAW]\ne: {}\nf: []\n';
+    const sc = (v: YamlView, r: YAMLMap) => v.map(v.at(r, ['c', 'securityContext']))!;
+    assert.equal(edited(text, (b, v, r) => b.addPair(sc(v, r), 'runAsNonRoot', true)), 'c: {name: app, securityContext: {privileged: true, runAsNonRoot: true}}\nl: [NET_RAW]\ne: {}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.removePair(sc(v, r), v.pair(sc(v, r), 'privileged')!)), 'c: {name: app, securityContext: {}}\nl: [NET_RAW]\ne: {}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'c'))!, v.pair(v.get(r, 'c'), 'name')!)), 'c: {securityContext: {privileged: true}}\nl: [NET_RAW]\ne: {}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.appendItem(v.seq(v.get(r, 'l'))!, 'ALL')), 'c: {name: app, securityContext: {privileged: true}}\nl: [NET_RAW, ALL]\ne: {}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.removeItem(v.seq(v.get(r, 'l'))!, v.seq(v.get(r, 'l'))!.items[0])), 'c: {name: app, securityContext: {privileged: true}}\nl: []\ne: {}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.addPair(v.map(v.get(r, 'e'))!, 'type', 'RuntimeDefault')), 'c: {name: app, securityContext: {privileged: true}}\nl: [NET_RAW]\ne: {type: RuntimeDefault}\nf: []\n');
+    assert.equal(edited(text, (b, v, r) => b.appendItem(v.seq(v.get(r, 'f'))!, 'ALL')), 'c: {name: app, securityContext: {privileged: true}}\nl: [NET_RAW]\ne: {}\nf: [ALL]\n');
+    assert.equal(edited(text, (b, v, r) => b.setIn(v.map(v.get(r, 'c'))!, ['securityContext', 'capabilities', 'drop'], ['ALL'])), 'c: {name: app, securityContext: {privileged: true, capabilities: {drop: [ALL]}}}\nl: [NET_RAW]\ne: {}\nf: []\n');
+  });
+
+  it('keeps CRLF line endings', () => {
+    const text = 'spec:\r\n  containers:\r\n    - name: app\r\n      image: a:1\r\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.setIn(container(v, r), ['securityContext', 'allowPrivilegeEscalation'], false)),
+      'spec:\r\n  containers:\r\n    - name: app\r\n      image: a:1\r\n      securityContext:\r\n        allowPrivilegeEscalation: false\r\n',
+    );
+  });
+
+  it('edits one document of several and leaves the others alone', () => {
+    const text = 'a: 1\n---\nspec:\n  hostPID: true\n  x: 1\n---\nb: 2\n';
+    assert.equal(edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'spec'))!, v.pair(v.get(r, 'spec'), 'hostPID')!), 1), 'a: 1\n---\nspec:\n  x: 1\n---\nb: 2\n');
+  });
+
+  it('adds a key after a block scalar without touching it', () => {
+    const text = 'spec:\n  containers:\n    - name: app\n      args:\n        - |\n          line one\n\n          line three\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.addPair(container(v, r), 'imagePullPolicy', 'Always')),
+      'spec:\n  containers:\n    - name: app\n      args:\n        - |\n          line one\n\n          line three\n      imagePullPolicy: Always\n',
+    );
+    const literal = 'data:\n  script: |\n    echo hi\n  other: x\n';
+    assert.equal(edited(literal, (b, v, r) => b.addPair(v.map(v.get(r, 'data'))!, 'more', 'z')), 'data:\n  script: |\n    echo hi\n  other: x\n  more: z\n');
+  });
+
+  it('edits through an anchor where the text is', () => {
+    const text = 'base: &sc\n  privileged: true\nc:\n  securityContext: *sc\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.setValue(v.pair(v.get(v.get(r, 'c'), 'securityContext'), 'privileged')!, false)),
+      'base: &sc\n  privileged: false\nc:\n  securityContext: *sc\n',
+    );
+  });
+
+  it('uses the document\'s indentation: four spaces', () => {
+    const text = 'spec:\n    containers:\n        -   name: app\n            image: a:1\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.setIn(container(v, r), ['securityContext', 'seccompProfile', 'type'], 'RuntimeDefault')),
+      'spec:\n    containers:\n        -   name: app\n            image: a:1\n            securityContext:\n                seccompProfile:\n                    type: RuntimeDefault\n',
+    );
+  });
+
+  it('handles sequences not indented under their key', () => {
+    const text = 'spec:\n  containers:\n  - name: app\n    ports:\n    - containerPort: 80\n      hostPort: 80\n  - name: side\n';
+    assert.equal(
+      edited(text, (b, v, r) => {
+        const port = v.map(v.at(r, ['spec', 'containers', 0, 'ports', 0]))!;
+        b.removePair(port, v.pair(port, 'hostPort')!);
+      }),
+      'spec:\n  containers:\n  - name: app\n    ports:\n    - containerPort: 80\n  - name: side\n',
+    );
+    assert.equal(
+      edited(text, (b, v, r) => b.appendItem(v.seq(v.at(r, ['spec', 'containers', 0, 'ports']))!, { containerPort: 8080 })),
+      'spec:\n  containers:\n  - name: app\n    ports:\n    - containerPort: 80\n      hostPort: 80\n    - containerPort: 8080\n  - name: side\n',
+    );
+  });
+
+  it('moves the next key up when it removes the first key of a sequence item', () => {
+    const text = 'ports:\n  - hostPort: 80\n    containerPort: 80\n';
+    assert.equal(edited(text, (b, v, r) => {
+      const port = v.map(v.at(r, ['ports', 0]))!;
+      b.removePair(port, v.pair(port, 'hostPort')!);
+    }), 'ports:\n  - containerPort: 80\n');
+  });
+
+  it('writes {} or [] when a block collection loses its last entry', () => {
+    const text = 'sc:\n  privileged: true # risky\nadd:\n  - SYS_ADMIN\nz: 1\n';
+    assert.equal(edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'sc'))!, v.pair(v.get(r, 'sc'), 'privileged')!)), 'sc: {}\nadd:\n  - SYS_ADMIN\nz: 1\n');
+    assert.equal(edited(text, (b, v, r) => b.removeItem(v.seq(v.get(r, 'add'))!, v.seq(v.get(r, 'add'))!.items[0])), 'sc:\n  privileged: true # risky\nadd: []\nz: 1\n');
+  });
+
+  it('fills an empty value and appends at the end of a file without a final newline', () => {
+    assert.equal(edited('sc:\nz: 1', (b, v, r) => b.setValue(v.pair(r, 'sc')!, { runAsNonRoot: true })), 'sc:\n  runAsNonRoot: true\nz: 1');
+    assert.equal(edited('a:\n  b: 1', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'c', 2)), 'a:\n  b: 1\n  c: 2');
+  });
+
+  it('inserts a document after the current one', () => {
+    const text = 'kind: A\n---\nkind: B\n';
+    assert.equal(edited(text, (b) => b.insertDocumentAfter(8, ['kind: C'])), 'kind: A\n---\nkind: C\n---\nkind: B\n');
+    assert.equal(edited('kind: A', (b) => b.insertDocumentAfter(7, ['kind: C'])), 'kind: A\n---\nkind: C\n');
+  });
+
+  it('renders values that need quotes', () => {
+    assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', 'yes')), 'a: {x: "yes"}\n');
+    assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', '0.0.0.0/0')), 'a: {x: "0.0.0.0/0"}\n');
+  });
+});
