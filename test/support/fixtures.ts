@@ -20,6 +20,13 @@ export interface FixtureCase {
   name: string;
   code: string;
   settings?: Record<string, unknown>;
+  /** The text after each offered fix, applied alone (absent: the rule offers none). */
+  fixes?: ExpectedFix[];
+}
+
+export interface ExpectedFix {
+  title: string;
+  output: string;
 }
 
 export interface RuleFixture {
@@ -121,8 +128,11 @@ export function renderCaretCode(text: string, findings: ExpectedFinding[]): stri
   return out.join('\n');
 }
 
-/** Rewrites the invalid cases' caret lines with what the engine reports now (for review in the diff). */
-export function updateFixtureText(source: string, compute: (text: string, settings: unknown) => ExpectedFinding[]): string {
+/** Rewrites the invalid cases' caret lines and fixes with what the engine does now (for review in the diff). */
+export function updateFixtureText(
+  source: string,
+  compute: (text: string, settings: unknown) => { findings: ExpectedFinding[]; fixes: ExpectedFix[] },
+): string {
   const doc = parseDocument(source);
   const invalid = doc.get('invalid', true);
   if (!isSeq(invalid)) return source;
@@ -133,8 +143,19 @@ export function updateFixtureText(source: string, compute: (text: string, settin
     const { text } = parseCaretCode(codeNode.value);
     const settingsNode = item.get('settings', true) as { toJSON?: () => unknown } | undefined;
     const settings = settingsNode && typeof settingsNode.toJSON === 'function' ? settingsNode.toJSON() : undefined;
-    codeNode.value = renderCaretCode(text, compute(text, settings));
+    const result = compute(text, settings);
+    codeNode.value = renderCaretCode(text, result.findings);
     codeNode.type = Scalar.BLOCK_LITERAL;
+    if (result.fixes.length === 0) {
+      item.delete('fixes');
+    } else {
+      const fixes = doc.createNode(result.fixes.map((f) => ({ title: f.title, output: f.output })));
+      for (const f of (fixes as unknown as { items: { get(k: string, keep: true): unknown }[] }).items) {
+        const out = f.get('output', true);
+        if (out instanceof Scalar) out.type = Scalar.BLOCK_LITERAL;
+      }
+      item.set('fixes', fixes);
+    }
   }
   return doc.toString({ lineWidth: 0 });
 }

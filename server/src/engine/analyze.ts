@@ -4,12 +4,14 @@ import type { Document, YAMLError } from 'yaml';
 import { resourcesOf, type Resource } from '../k8s/resource.ts';
 import { RULES } from '../rules/index.ts';
 import { describeSyntaxError, keyRange, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
-import { nodeRange, type AnyNode, type Pair } from '../yaml/nodes.ts';
+import { nodeRange, type AnyNode, type Pair, type YamlView } from '../yaml/nodes.ts';
+import { readDirectives, ignoredBy, type Directives } from './suppress.ts';
 import { LineMap, parseDocuments, splitChunks, type ChunkSpan } from '../yaml/parse.ts';
 import type { ChangeWindow } from './edits.ts';
 import { isPair } from 'yaml';
 import {
   formatMessage,
+  type Fix,
   type Report,
   type Rule,
   type Severity,
@@ -32,6 +34,17 @@ export interface Finding {
   /** Offsets in the whole text. */
   startOffset: number;
   endOffset: number;
+  fixes?: readonly Fix[];
+  /** The YAML document the finding is in, for fixes and suppressions. */
+  origin?: Origin;
+}
+
+export interface Origin {
+  /** The source text of the document chunk, and where it starts in the whole text. */
+  text: string;
+  offset: number;
+  view: YamlView;
+  resource: Resource;
 }
 
 /** Files larger than this are not parsed (the user gets one notice instead). */
@@ -56,6 +69,7 @@ interface RuleSet {
 interface Chunk {
   text: string;
   lines: LineMap;
+  directives: Directives;
   resources: Resource[];
   /** Findings with chunk-relative offsets and lines. */
   findings: Finding[];
@@ -145,8 +159,8 @@ export class Analyzer {
             report(resource, report) {
               const chunk = chunkOf.get(resource);
               if (!chunk) return;
-              const f = toFinding(active, report, chunk.lines);
-              if (f) out.push(shift(f, chunk.placedAt, chunk.placedOffset));
+              const f = toFinding(active, report, chunk.lines, resource);
+              if (f && !ignoredBy(chunk.directives, resource, f)) out.push(shift(f, chunk.placedAt, chunk.placedOffset));
             },
           });
         } catch (err) {
@@ -157,6 +171,16 @@ export class Analyzer {
       }
       out.sort(byPosition);
     }
+    // `# kubeguard-disable-file` in any document applies to the whole file.
+    let fileOff: Set<string> | 'all' | undefined;
+    for (const chunk of next) {
+      const d = chunk.directives.file;
+      if (!d) continue;
+      if (d === 'all' || fileOff === 'all') fileOff = 'all';
+      else fileOff = new Set([...(fileOff ?? []), ...d]);
+    }
+    if (fileOff === 'all') return [];
+    if (fileOff) return out.filter((f) => !(fileOff as Set<string>).has(f.ruleId));
     return out;
   }
 
@@ -327,7 +351,16 @@ const LOOKS_KUBERNETES = /^\s*(?:apiVersion|kind)\s*:/m;
 
 function analyzeChunk(text: string, rules: RuleSet): Chunk {
   const lines = new LineMap(text);
-  const chunk: Chunk = { text, lines, resources: [], findings: [], placed: undefined, placedAt: -1, placedOffset: -1 };
+  const chunk: Chunk = {
+    text,
+    lines,
+    directives: readDirectives(text, lines),
+    resources: [],
+    findings: [],
+    placed: undefined,
+    placedAt: -1,
+    placedOffset: -1,
+  };
   let docs: Document.Parsed[];
   try {
     docs = parseDocuments(text);
@@ -365,8 +398,8 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
             source: text,
             isActive: (id) => rules.active.has(id),
             report(report) {
-              const f = toFinding(active, report, lines);
-              if (f) chunk.findings.push(f);
+              const f = toFinding(active, report, lines, resource);
+              if (f && !ignoredBy(chunk.directives, resource, f)) chunk.findings.push(f);
             },
           });
         } catch (err) {
@@ -467,7 +500,7 @@ function withoutCascades(errors: readonly YAMLError[], lines: LineMap): YAMLErro
   });
 }
 
-function toFinding(active: ActiveRule, report: Report, lines: LineMap): Finding | undefined {
+function toFinding(active: ActiveRule, report: Report, lines: LineMap, resource?: Resource): Finding | undefined {
   const range = reportRange(report);
   if (!range) return undefined;
   let [start, end] = range;
@@ -479,7 +512,10 @@ function toFinding(active: ActiveRule, report: Report, lines: LineMap): Finding 
   const template = meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${meta.id} has no message '${report.messageId}'`);
   const severity = active.forced ?? report.severity ?? (meta.severity === 'off' ? 'warning' : meta.severity);
-  return makeFinding(meta.id, severity, formatMessage(template, report.data), start, end, lines);
+  const f = makeFinding(meta.id, severity, formatMessage(template, report.data), start, end, lines);
+  if (resource) f.origin = { text: lines.text, offset: 0, view: resource.view, resource };
+  if (report.fixes && report.fixes.length > 0) f.fixes = report.fixes;
+  return f;
 }
 
 function reportRange(report: Report): [number, number] | undefined {
@@ -520,6 +556,7 @@ function shift(f: Finding, line: number, offset: number): Finding {
   if (line === 0 && offset === 0) return f;
   return {
     ...f,
+    origin: f.origin && { ...f.origin, offset: f.origin.offset + offset },
     start: { line: f.start.line + line, character: f.start.character },
     end: { line: f.end.line + line, character: f.end.character },
     startOffset: f.startOffset + offset,

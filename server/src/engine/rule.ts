@@ -2,6 +2,7 @@
 // that compare objects, over all objects of a file).
 import type { Container, PodSpec, Resource } from '../k8s/resource.ts';
 import type { AnyNode, Pair } from '../yaml/nodes.ts';
+import type { EditBuilder } from '../yaml/edit.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -39,6 +40,24 @@ export interface RuleMeta {
 
 export type Part = 'key' | 'value' | 'pair';
 
+/**
+ * `safe` fixes may run unattended (fix-all, on save); `suggestion` fixes change how the workload
+ * behaves at run time and are offered as quick fixes only.
+ */
+export type Safety = 'safe' | 'suggestion';
+
+export interface Fix {
+  title: string;
+  safety: Safety;
+  /** Writes the fix as minimal edits to the document the finding is in. */
+  apply(edit: EditBuilder): void;
+  /**
+   * Rules whose findings the fix may bring to light, with the reason in a comment where it is
+   * declared (removing `hostNetwork` puts the pod under NetworkPolicies, for one).
+   */
+  reveals?: readonly string[];
+}
+
 export interface Report {
   /** A YAML node, or a pair (then `part` says which side is underlined; the key by default). */
   at: AnyNode | Pair | undefined;
@@ -47,6 +66,7 @@ export interface Report {
   data?: Record<string, string | number>;
   /** For rules whose severity depends on the case (unset vs. explicitly unsafe). */
   severity?: Severity;
+  fixes?: Fix[];
 }
 
 export interface ObjectContext {

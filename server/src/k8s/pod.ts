@@ -1,3 +1,4 @@
+import type { EditBuilder, YamlValue } from '../yaml/edit.ts';
 // The effective security context of a container: a container value overrides the pod's, and a
 // pod value applies to every container that leaves the field unset.
 import type { AnyNode, Pair, Primitive, YAMLMap } from '../yaml/nodes.ts';
@@ -71,4 +72,18 @@ export function securityContexts(r: Resource, pod: PodSpec): SecurityContextPlac
   const places: SecurityContextPlace[] = [{ sc: podSecurityContext(r, pod), scope: 'pod', container: undefined }];
   for (const c of pod.containers) places.push({ sc: containerSecurityContext(r, c), scope: `container ("${c.name}")`, container: c });
   return places;
+}
+
+/** Writes a container securityContext field: replaces the value where it is, or adds it (creating the map). */
+export function setContainerField(c: Container, field: string, value: YamlValue): (b: EditBuilder) => void {
+  return (b) => {
+    const pair = b.view.pair(b.view.get(c.node, 'securityContext'), field);
+    if (pair) b.setValue(pair, value);
+    else b.setIn(c.node, ['securityContext', field], value);
+  };
+}
+
+/** Writes a pod securityContext field path (e.g. `seccompProfile.type`), creating what is missing. */
+export function setPodField(pod: PodSpec, path: readonly string[], value: YamlValue): (b: EditBuilder) => void {
+  return (b) => b.setIn(pod.node, ['securityContext', ...path], value);
 }

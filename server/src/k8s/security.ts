@@ -153,6 +153,8 @@ export function sensitiveHostDir(path: string): string | undefined {
 import { containerSecurityContext } from './pod.ts';
 import type { Container, Resource } from './resource.ts';
 import type { AnyNode, Pair } from '../yaml/nodes.ts';
+import type { Fix } from '../engine/rule.ts';
+import type { EditBuilder } from '../yaml/edit.ts';
 
 export interface CapabilityEntry {
   node: AnyNode;
@@ -209,4 +211,27 @@ export function hostPathChain(path: string | undefined): string[] {
   if (path !== undefined && sensitiveHostDir(path)) chain.push('sensitive-host-path');
   chain.push('host-path-volume', 'restricted-volume-types');
   return chain;
+}
+
+/** The fix that takes one entry out of `capabilities.add`. */
+export function removeAddedCapability(r: Resource, c: Container, entry: CapabilityEntry): Fix {
+  return {
+    title: `Remove \`${entry.written}\` from \`capabilities.add\` (the process loses that capability)`,
+    safety: 'suggestion',
+    // NET_RAW leaves `add` but the runtime still grants it by default until it is dropped.
+    reveals: entry.cap === 'NET_RAW' ? ['net-raw'] : [],
+    apply: (b) => {
+      const seq = b.view.seq(b.view.get(capabilitiesOf(r, c).pair?.value, 'add'));
+      if (seq) b.removeItem(seq, entry.node);
+    },
+  };
+}
+
+/** Adds a capability to the container's `capabilities.drop`, creating what is missing. */
+export function addToDrop(c: Container, cap: string): (b: EditBuilder) => void {
+  return (b) => {
+    const caps = b.view.map(b.view.get(b.view.get(c.node, 'securityContext'), 'capabilities'));
+    if (caps) b.addToList(caps, 'drop', cap);
+    else b.setIn(c.node, ['securityContext', 'capabilities', 'drop'], [cap]);
+  };
 }

@@ -1,5 +1,5 @@
-import { containerField, isWindowsPod } from '../k8s/pod.ts';
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { containerField, isWindowsPod, setContainerField } from '../k8s/pod.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -26,12 +26,13 @@ export default defineRule({
       if (isWindowsPod(r, pod)) return;
       const f = containerField(r, c, 'allowPrivilegeEscalation');
       if (f.value === false) return;
-      if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name } });
+      const fixes: Fix[] = [{ title: 'Set `allowPrivilegeEscalation: false`', safety: 'safe', apply: setContainerField(c, 'allowPrivilegeEscalation', false) }];
+      if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name }, fixes });
       else if (f.value === true) {
-        ctx.report({ at: f.pair, part: 'value', messageId: 'enabled', data: { name: c.name }, severity: 'error' });
+        ctx.report({ at: f.pair, part: 'value', messageId: 'enabled', data: { name: c.name }, severity: 'error', fixes });
       } else {
         // A string or a number is not an explicit false (and Kubernetes refuses it).
-        ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) } });
+        ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) }, fixes });
       }
     });
   },

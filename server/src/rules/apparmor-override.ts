@@ -32,7 +32,14 @@ export default defineRule({
       const typePair = v.pair(v.get(sc, 'appArmorProfile'), 'type');
       const type = v.str(typePair?.value);
       if (type !== undefined && !ALLOWED_TYPES.has(type)) {
-        ctx.report({ at: typePair, part: 'value', messageId: scope === 'pod' ? 'pod' : 'field', data: { scope, type } });
+        const pair = typePair!;
+        ctx.report({
+          at: pair,
+          part: 'value',
+          messageId: scope === 'pod' ? 'pod' : 'field',
+          data: { scope, type },
+          fixes: [{ title: 'Use AppArmor profile `RuntimeDefault`', safety: 'suggestion', apply: (b) => b.setValue(pair, 'RuntimeDefault') }],
+        });
       }
     }
     for (const p of v.pairs(v.get(pod.meta, 'annotations'))) {
@@ -41,11 +48,15 @@ export default defineRule({
       const value = v.text(p.value) ?? '';
       // An empty value leaves the runtime default in place; Pod Security admission accepts it too.
       if (value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
+      const annotations = v.map(v.get(pod.meta, 'annotations'))!;
       ctx.report({
         at: p,
         part: 'value',
         messageId: 'annotation',
         data: { container: key.slice(LEGACY_PREFIX.length), value },
+        fixes: [
+          { title: 'Remove the AppArmor annotation (the container gets the runtime\'s default profile)', safety: 'suggestion', apply: (b) => b.removePair(annotations, p) },
+        ],
       });
     }
   },

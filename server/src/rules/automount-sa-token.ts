@@ -1,5 +1,5 @@
 import { memoize, type Resource } from '../k8s/resource.ts';
-import { defineRule, type Report } from '../engine/rule.ts';
+import { defineRule, type Fix, type Report } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -54,11 +54,14 @@ function tokenSummary(r: Resource): TokenSummary {
     const name = r.name ?? '?';
     const target = r.kind === 'Pod' ? `Pod "${name}"` : `the pods of ${r.kind} "${name}"`;
     if (p && v.isFalse(p.value)) return { state: 'off', account, report: { at: undefined, messageId: 'unset' } };
+    const title = 'Set `automountServiceAccountToken: false` (the app can no longer call the Kubernetes API with its service account)';
     if (p && v.isTrue(p.value)) {
       const value = v.scalarNode(p.value)?.source ?? 'true';
-      return { state: 'enabled', account, report: { at: p, part: 'value', messageId: 'enabled', data: { target, account, value } } };
+      const fixes: Fix[] = [{ title, safety: 'suggestion', apply: (b) => b.setValue(p, false) }];
+      return { state: 'enabled', account, report: { at: p, part: 'value', messageId: 'enabled', data: { target, account, value }, fixes } };
     }
-    return { state: 'unset', account, report: { at: pod.pair ?? r.anchor, messageId: 'unset', data: { target, account } } };
+    const fixes: Fix[] = [{ title, safety: 'suggestion', apply: (b) => b.addPair(pod.node, 'automountServiceAccountToken', false) }];
+    return { state: 'unset', account, report: { at: pod.pair ?? r.anchor, messageId: 'unset', data: { target, account }, fixes } };
   });
 }
 

@@ -1,4 +1,4 @@
-import { addedCapabilityChain, BASELINE_CAPABILITIES, capabilitiesOf } from '../k8s/security.ts';
+import { addedCapabilityChain, BASELINE_CAPABILITIES, capabilitiesOf, removeAddedCapability } from '../k8s/security.ts';
 import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
 
 export default defineRule({
@@ -25,10 +25,22 @@ export default defineRule({
         if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-baseline') continue;
         // A default-set capability lands here only because of how it is spelled.
         const spelling = BASELINE_CAPABILITIES.has(entry.cap) || entry.cap === 'NET_BIND_SERVICE';
+        const node = entry.node;
         ctx.report({
-          at: entry.node,
+          at: node,
           messageId: spelling ? 'spelling' : 'added',
           data: { name: c.name, cap: entry.written, canonical: entry.cap },
+          fixes: spelling
+            ? [
+                {
+                  title: `Write \`${entry.cap}\``,
+                  safety: 'safe',
+                  apply: (b) => b.replace(node.range![0], node.range![1], entry.cap),
+                  // Spelled right, a default-set capability is the restricted profile's concern.
+                  reveals: ['capabilities-add-restricted'],
+                },
+              ]
+            : [removeAddedCapability(r, c, entry)],
         });
       }
     });

@@ -1,4 +1,4 @@
-import { addedCapabilityChain, capabilitiesOf } from '../k8s/security.ts';
+import { addedCapabilityChain, capabilitiesOf, removeAddedCapability } from '../k8s/security.ts';
 import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
 
 export default defineRule({
@@ -21,7 +21,12 @@ export default defineRule({
     forEachContainer(ctx, (c, _pod, r) => {
       for (const entry of capabilitiesOf(r, c).add) {
         if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-restricted') continue;
-        ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name, cap: entry.written } });
+        ctx.report({
+          at: entry.node,
+          messageId: 'added',
+          data: { name: c.name, cap: entry.written },
+          fixes: [removeAddedCapability(r, c, entry)],
+        });
       }
     });
   },

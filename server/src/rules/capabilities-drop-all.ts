@@ -1,5 +1,5 @@
 import { isWindowsPod } from '../k8s/pod.ts';
-import { capabilitiesOf } from '../k8s/security.ts';
+import { addToDrop, capabilitiesOf } from '../k8s/security.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
 
 export default defineRule({
@@ -30,11 +30,24 @@ export default defineRule({
       // `all` or `CAP_ALL`: Pod Security admission compares the name exactly.
       const variant = caps.drop.find((d) => d.cap === 'ALL');
       if (variant) {
-        ctx.report({ at: variant.node, messageId: 'spelling', data: { name: c.name, written: variant.written } });
+        const node = variant.node;
+        ctx.report({
+          at: node,
+          messageId: 'spelling',
+          data: { name: c.name, written: variant.written },
+          fixes: [{ title: 'Write `ALL`', safety: 'safe', apply: (b) => b.replace(node.range![0], node.range![1], 'ALL') }],
+        });
         return;
       }
       const messageId = caps.drop.length > 0 ? 'partial' : 'missing';
-      ctx.report({ at: caps.dropPair ?? caps.pair ?? c.anchor, messageId, data: { name: c.name } });
+      ctx.report({
+        at: caps.dropPair ?? caps.pair ?? c.anchor,
+        messageId,
+        data: { name: c.name },
+        fixes: [
+          { title: 'Drop all capabilities (`capabilities.drop: [ALL]`; the app loses defaults such as CHOWN and SETUID)', safety: 'suggestion', apply: addToDrop(c, 'ALL') },
+        ],
+      });
     });
   },
 });

@@ -21,6 +21,21 @@ export default defineRule({
     const r = ctx.resource;
     if (!r.pod) return;
     const p = r.view.pair(r.pod.node, 'hostNetwork');
-    if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: 'hostNetwork' });
+    if (!p || !r.view.isTrue(p.value)) return;
+    const spec = r.pod.node;
+    ctx.report({
+      at: p,
+      part: 'value',
+      messageId: 'hostNetwork',
+      fixes: [
+        {
+          title: 'Remove `hostNetwork: true` (the pod gets its own network namespace and IP)',
+          safety: 'suggestion',
+          apply: (b) => b.removePair(spec, p),
+          // Off the host network, the pod is subject to NetworkPolicies, and may have none.
+          reveals: ['pod-not-covered-by-networkpolicy'],
+        },
+      ],
+    });
   },
 });

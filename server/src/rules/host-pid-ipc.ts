@@ -23,7 +23,14 @@ export default defineRule({
     if (!r.pod) return;
     for (const key of ['hostPID', 'hostIPC'] as const) {
       const p = r.view.pair(r.pod.node, key);
-      if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: key });
+      if (!p || !r.view.isTrue(p.value)) continue;
+      const spec = r.pod.node;
+      ctx.report({
+        at: p,
+        part: 'value',
+        messageId: key,
+        fixes: [{ title: `Remove \`${key}: true\` (the pod stops seeing the node's ${key === 'hostPID' ? 'processes' : 'shared memory'})`, safety: 'suggestion', apply: (b) => b.removePair(spec, p) }],
+      });
     }
   },
 });

@@ -25,7 +25,14 @@ export default defineRule({
         // UDP and SCTP ports say so: one entry can be merged into another with only the protocol changed.
         const protocol = r.view.text(r.view.get(port, 'protocol')) ?? 'TCP';
         const shown = protocol === 'TCP' ? String(value) : `${value}/${protocol}`;
-        ctx.report({ at: p, part: 'value', messageId: 'hostPort', data: { name: c.name, port: shown } });
+        const portMap = r.view.map(port)!;
+        ctx.report({
+          at: p,
+          part: 'value',
+          messageId: 'hostPort',
+          data: { name: c.name, port: shown },
+          fixes: [{ title: 'Remove `hostPort` (reach the port through a Service instead)', safety: 'suggestion', apply: (b) => b.removePair(portMap, p) }],
+        });
       }
     });
   },

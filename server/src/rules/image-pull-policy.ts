@@ -1,5 +1,5 @@
 import { parseImage } from '../k8s/images.ts';
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 const RISK_TAG =
   'a node may run a stale cached image, and pods without registry credentials can use private images already on the node';
@@ -30,14 +30,21 @@ export default defineRule({
       const ref = parseImage(r.view.text(r.view.get(c.node, 'image')) ?? '');
       // A digest names fixed content: a cached copy cannot be stale, but it is still usable without credentials.
       const risk = ref.digest ? RISK_DIGEST : RISK_TAG;
+      const fixes: Fix[] = [
+        {
+          title: 'Set `imagePullPolicy: Always`',
+          safety: 'safe',
+          apply: (b) => (p ? b.setValue(p, 'Always') : b.addPair(c.node, 'imagePullPolicy', 'Always')),
+        },
+      ];
       if (p && policy !== undefined) {
-        ctx.report({ at: p, part: 'value', messageId: 'policy', data: { name: c.name, policy, risk } });
+        ctx.report({ at: p, part: 'value', messageId: 'policy', data: { name: c.name, policy, risk }, fixes });
         return;
       }
       // Unset means Always for untagged and `latest` images.
       if (!ref.digest && (ref.tag === undefined || ref.tag === 'latest')) return;
       const image = ref.digest ? 'an image pinned by digest' : 'a tagged image';
-      ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name, image, risk } });
+      ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name, image, risk }, fixes });
     });
   },
 });

@@ -26,6 +26,7 @@ import memoryLimitsMissing from './memory-limits-missing.ts';
 import memoryRequestsMissing from './memory-requests-missing.ts';
 import netRaw from './net-raw.ts';
 import networkpolicyAllowAll from './networkpolicy-allow-all.ts';
+import podNotCoveredByNetworkpolicy from './pod-not-covered-by-networkpolicy.ts';
 import portReferenceErrors from './port-reference-errors.ts';
 import privilegedContainer from './privileged-container.ts';
 import probeHostOverride from './probe-host-override.ts';
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   memoryRequestsMissing,
   netRaw,
   networkpolicyAllowAll,
+  podNotCoveredByNetworkpolicy,
   portReferenceErrors,
   privilegedContainer,
   probeHostOverride,

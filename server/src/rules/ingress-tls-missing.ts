@@ -1,4 +1,5 @@
-import { defineRule } from '../engine/rule.ts';
+import { defineRule, type Fix } from '../engine/rule.ts';
+import type { YamlValue } from '../yaml/edit.ts';
 
 /**
  * Cloud ingress controllers that terminate TLS from a certificate named in an annotation, with
@@ -48,6 +49,18 @@ export default defineRule({
     const hostText = hosts.length === 0 ? 'every host' : hosts.length === 1 ? hosts[0]! : `${hosts[0]} (and ${hosts.length - 1} more)`;
     const tlsPair = v.pair(specPair?.value, 'tls');
     const tlsText = tlsPair ? 'has an empty `tls` list' : 'has no `tls` section';
-    ctx.report({ at: tlsPair ?? specPair ?? r.anchor, messageId: 'missing', data: { name: r.name ?? '?', hosts: hostText, tls: tlsText } });
+    const spec = v.map(specPair?.value);
+    const secretName = `${r.name ?? 'ingress'}-tls`;
+    const entry: { [key: string]: YamlValue } = hosts.length > 0 ? { hosts, secretName } : { secretName };
+    const fixes: Fix[] = spec
+      ? [
+          {
+            title: `Add \`tls\` for ${hostText} with certificate Secret "${secretName}" (the Secret must exist, for example from cert-manager)`,
+            safety: 'suggestion',
+            apply: (b) => (tlsPair ? b.setValue(tlsPair, [entry]) : b.addPair(spec, 'tls', [entry])),
+          },
+        ]
+      : [];
+    ctx.report({ at: tlsPair ?? specPair ?? r.anchor, messageId: 'missing', data: { name: r.name ?? '?', hosts: hostText, tls: tlsText }, fixes });
   },
 });

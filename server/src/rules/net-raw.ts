@@ -1,6 +1,6 @@
 import { isWindowsPod } from '../k8s/pod.ts';
-import { addedCapabilityChain, capabilitiesOf } from '../k8s/security.ts';
-import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
+import { addedCapabilityChain, addToDrop, capabilitiesOf, removeAddedCapability } from '../k8s/security.ts';
+import { defineRule, forEachContainer, owner, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -28,14 +28,31 @@ export default defineRule({
         if (entry.cap !== 'NET_RAW' && entry.cap !== 'ALL') continue;
         added = true;
         if (entry.cap === 'NET_RAW' && owner(ctx, addedCapabilityChain('NET_RAW')) === 'net-raw') {
-          ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name }, severity: 'error' });
+          const remove = removeAddedCapability(r, c, entry);
+          const dropped = caps.drop.some((d) => d.written === 'NET_RAW' || d.written === 'ALL');
+          const fix: Fix = dropped
+            ? remove
+            : {
+                title: 'Remove `NET_RAW` from `capabilities.add` and drop it (ping and raw sockets stop working)',
+                safety: 'suggestion',
+                apply: (b) => {
+                  remove.apply(b);
+                  addToDrop(c, 'NET_RAW')(b);
+                },
+              };
+          ctx.report({ at: entry.node, messageId: 'added', data: { name: c.name }, severity: 'error', fixes: [fix] });
         }
       }
       if (added || isWindowsPod(r, pod)) return;
       if (caps.drop.some((d) => d.cap === 'NET_RAW' || d.cap === 'ALL')) return;
       // Dropping ALL fixes this too; when that rule is on it already says so on this spot.
       if (ctx.isActive('capabilities-drop-all')) return;
-      ctx.report({ at: caps.dropPair ?? caps.pair ?? c.anchor, messageId: 'notDropped', data: { name: c.name } });
+      ctx.report({
+        at: caps.dropPair ?? caps.pair ?? c.anchor,
+        messageId: 'notDropped',
+        data: { name: c.name },
+        fixes: [{ title: 'Add `NET_RAW` to `capabilities.drop` (ping and raw sockets stop working)', safety: 'suggestion', apply: addToDrop(c, 'NET_RAW') }],
+      });
     });
   },
 });

@@ -1,4 +1,4 @@
-import { containerField } from '../k8s/pod.ts';
+import { containerField, containerSecurityContext } from '../k8s/pod.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
 
 export default defineRule({
@@ -20,7 +20,22 @@ export default defineRule({
   check(ctx) {
     forEachContainer(ctx, (c, _pod, r) => {
       const f = containerField(r, c, 'privileged');
-      if (f.value === true) ctx.report({ at: f.pair, part: 'value', messageId: 'privileged', data: { name: c.name } });
+      if (f.value !== true) return;
+      const sc = containerSecurityContext(r, c)!;
+      const pair = f.pair!;
+      ctx.report({
+        at: pair,
+        part: 'value',
+        messageId: 'privileged',
+        data: { name: c.name },
+        fixes: [
+          {
+            title: 'Remove `privileged: true` (the container loses direct access to host devices and kernel features)',
+            safety: 'suggestion',
+            apply: (b) => b.removePair(sc, pair),
+          },
+        ],
+      });
     });
   },
 });

@@ -29,7 +29,14 @@ export default defineRule({
       for (const { node, where } of handlers) {
         for (const handler of HANDLERS) {
           const p = v.pair(v.get(node, handler), 'host');
-          if (p && (v.text(p.value) ?? '') !== '') ctx.report({ at: p, messageId: 'host', data: { where, name: c.name } });
+          if (!p || (v.text(p.value) ?? '') === '') continue;
+          const handlerMap = v.map(v.get(node, handler))!;
+          ctx.report({
+            at: p,
+            messageId: 'host',
+            data: { where, name: c.name },
+            fixes: [{ title: 'Remove `host` (the check then targets the pod\'s own IP)', safety: 'suggestion', apply: (b) => b.removePair(handlerMap, p) }],
+          });
         }
       }
     });

@@ -1,4 +1,4 @@
-import { containerField } from '../k8s/pod.ts';
+import { containerField, containerSecurityContext } from '../k8s/pod.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
 
 export default defineRule({
@@ -21,7 +21,15 @@ export default defineRule({
     forEachContainer(ctx, (c, _pod, r) => {
       const f = containerField(r, c, 'procMount');
       if (f.from === 'unset' || f.value === 'Default') return;
-      ctx.report({ at: f.pair, part: 'value', messageId: 'unmasked', data: { name: c.name, value: String(f.value) } });
+      const sc = containerSecurityContext(r, c)!;
+      const pair = f.pair!;
+      ctx.report({
+        at: pair,
+        part: 'value',
+        messageId: 'unmasked',
+        data: { name: c.name, value: String(f.value) },
+        fixes: [{ title: 'Remove `procMount` (the runtime masks /proc again)', safety: 'suggestion', apply: (b) => b.removePair(sc, pair) }],
+      });
     });
   },
 });

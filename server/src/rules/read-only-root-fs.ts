@@ -1,5 +1,5 @@
-import { containerField, isWindowsPod } from '../k8s/pod.ts';
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { containerField, isWindowsPod, setContainerField } from '../k8s/pod.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -26,9 +26,16 @@ export default defineRule({
       if (isWindowsPod(r, pod)) return;
       const f = containerField(r, c, 'readOnlyRootFilesystem');
       if (f.value === true) return;
-      if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name } });
-      else if (f.value === false) ctx.report({ at: f.pair, part: 'value', messageId: 'disabled', data: { name: c.name } });
-      else ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) } });
+      const fixes: Fix[] = [
+        {
+          title: 'Set `readOnlyRootFilesystem: true` (writes outside mounted volumes will fail: mount an emptyDir where the app writes)',
+          safety: 'suggestion',
+          apply: setContainerField(c, 'readOnlyRootFilesystem', true),
+        },
+      ];
+      if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name }, fixes });
+      else if (f.value === false) ctx.report({ at: f.pair, part: 'value', messageId: 'disabled', data: { name: c.name }, fixes });
+      else ctx.report({ at: f.pair, part: 'value', messageId: 'notBoolean', data: { name: c.name, value: written(f.value) }, fixes });
     });
   },
 });

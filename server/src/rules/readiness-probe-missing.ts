@@ -1,4 +1,4 @@
-import { needsProbes } from '../k8s/probes.ts';
+import { addAllProbesFix, addProbeFix, needsProbes } from '../k8s/probes.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
 
 export default defineRule({
@@ -22,7 +22,13 @@ export default defineRule({
       const probe = r.view.pair(c.node, 'readinessProbe');
       if (r.view.map(probe?.value)) return;
       // `readinessProbe:` left empty (null) is no probe at all; underline that key rather than the name.
-      ctx.report({ at: probe ?? c.anchor, messageId: 'missing', data: { name: c.name } });
+      const all = addAllProbesFix(r, c);
+      ctx.report({
+        at: probe ?? c.anchor,
+        messageId: 'missing',
+        data: { name: c.name },
+        fixes: all ? [addProbeFix(r, c, 'readinessProbe'), all] : [addProbeFix(r, c, 'readinessProbe')],
+      });
     });
   },
 });

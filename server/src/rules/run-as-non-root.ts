@@ -1,5 +1,6 @@
-import { effective } from '../k8s/pod.ts';
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { effective, setContainerField } from '../k8s/pod.ts';
+import type { EditBuilder } from '../yaml/edit.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -37,8 +38,17 @@ export default defineRule({
         ctx.report({ at: user.pair, part: 'value', messageId: 'rootUser', data: { name: c.name } });
         return;
       }
+      // Where the effective value comes from is where the fix writes.
+      const setNonRoot = (b: EditBuilder) => {
+        if (nonRoot.pair) b.setValue(nonRoot.pair, true);
+        else if (user.from === 'container') setContainerField(c, 'runAsNonRoot', true)(b);
+        else b.setIn(pod.node, ['securityContext', 'runAsNonRoot'], true);
+      };
+      const where = nonRoot.from === 'container' || (nonRoot.from === 'unset' && user.from === 'container') ? 'the container' : 'the pod';
       if (typeof user.value === 'number' && user.value > 0) {
         // Not root, whatever runAsNonRoot says: only restricted admission objects.
+        // It already runs as a non-root UID: stating so changes nothing at run time.
+        const fixes: Fix[] = [{ title: `Set \`runAsNonRoot: true\` on ${where} (it already runs as UID ${user.value})`, safety: 'safe', apply: setNonRoot }];
         if (nonRoot.value === false && nonRoot.pair) {
           ctx.report({
             at: nonRoot.pair,
@@ -46,16 +56,24 @@ export default defineRule({
             messageId: 'onlyAdmissionFalse',
             data: { name: c.name, uid: user.value },
             severity: 'info',
+            fixes,
           });
         } else {
-          ctx.report({ at: c.anchor, messageId: 'onlyAdmission', data: { name: c.name, uid: user.value }, severity: 'info' });
+          ctx.report({ at: c.anchor, messageId: 'onlyAdmission', data: { name: c.name, uid: user.value }, severity: 'info', fixes });
         }
         return;
       }
+      const fixes: Fix[] = [
+        {
+          title: `Set \`runAsNonRoot: true\` on ${where} (the kubelet then refuses to start an image that runs as root: check that it has a non-root USER)`,
+          safety: 'suggestion',
+          apply: setNonRoot,
+        },
+      ];
       if (nonRoot.value === false && nonRoot.pair) {
-        ctx.report({ at: nonRoot.pair, part: 'value', messageId: 'explicitFalse', data: { name: c.name } });
+        ctx.report({ at: nonRoot.pair, part: 'value', messageId: 'explicitFalse', data: { name: c.name }, fixes });
       } else {
-        ctx.report({ at: c.anchor, messageId: 'mayRunAsRoot', data: { name: c.name } });
+        ctx.report({ at: c.anchor, messageId: 'mayRunAsRoot', data: { name: c.name }, fixes });
       }
     });
   },

@@ -1,6 +1,6 @@
-import { containerSecurityContext, isWindowsPod, podSecurityContext } from '../k8s/pod.ts';
+import { containerSecurityContext, isWindowsPod, podSecurityContext, setPodField } from '../k8s/pod.ts';
 import type { Container, Resource } from '../k8s/resource.ts';
-import { defineRule } from '../engine/rule.ts';
+import { defineRule, type Fix } from '../engine/rule.ts';
 import type { Pair, YAMLMap } from '../yaml/nodes.ts';
 
 const CONFINED = new Set(['RuntimeDefault', 'Localhost']);
@@ -54,17 +54,24 @@ export default defineRule({
       }
     }
 
+    // RuntimeDefault on the pod covers every container without a profile of its own.
+    const podFix: Fix[] = [
+      { title: 'Add `seccompProfile: {type: RuntimeDefault}` to the pod securityContext', safety: 'safe', apply: setPodField(pod, ['seccompProfile', 'type'], 'RuntimeDefault') },
+    ];
+    const toRuntimeDefault = (pair: Pair): Fix[] => [
+      { title: 'Use seccomp type `RuntimeDefault` (system calls the runtime blocks by default will fail)', safety: 'suggestion', apply: (b) => b.setValue(pair, 'RuntimeDefault') },
+    ];
     if (podProblem === 'unconfined') {
       // Restricted admission rejects the pod-level value even where every container overrides it.
-      ctx.report({ at: podTypePair, part: 'value', messageId: 'podUnconfined', data: { type: podType! } });
+      ctx.report({ at: podTypePair, part: 'value', messageId: 'podUnconfined', data: { type: podType! }, fixes: toRuntimeDefault(podTypePair!) });
     } else if (inheriting.length > 0 && inheriting.length === pod.containers.length) {
       const anchor = v.pair(pod.node, 'securityContext') ?? pod.pair;
-      ctx.report({ at: anchor ?? r.anchor, messageId: 'pod' });
+      ctx.report({ at: anchor ?? r.anchor, messageId: 'pod', fixes: podFix });
     } else {
-      for (const c of inheriting) ctx.report({ at: c.anchor, messageId: 'container', data: { name: c.name } });
+      for (const c of inheriting) ctx.report({ at: c.anchor, messageId: 'container', data: { name: c.name }, fixes: podFix });
     }
     for (const { c, pair, type } of own) {
-      ctx.report({ at: pair, part: 'value', messageId: 'containerUnconfined', data: { name: c.name, type } });
+      ctx.report({ at: pair, part: 'value', messageId: 'containerUnconfined', data: { name: c.name, type }, fixes: toRuntimeDefault(pair) });
     }
   },
 });

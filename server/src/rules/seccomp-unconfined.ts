@@ -27,7 +27,16 @@ export default defineRule({
       const typePair = r.view.pair(r.view.get(sc, 'seccompProfile'), 'type');
       const type = r.view.str(typePair?.value);
       if (type !== undefined && !CONFINED.has(type)) {
-        ctx.report({ at: typePair, part: 'value', messageId: scope === 'pod' ? 'pod' : 'unconfined', data: { type, scope } });
+        const pair = typePair!;
+        ctx.report({
+          at: pair,
+          part: 'value',
+          messageId: scope === 'pod' ? 'pod' : 'unconfined',
+          data: { type, scope },
+          fixes: [
+            { title: 'Use seccomp type `RuntimeDefault` (system calls the runtime blocks by default will fail)', safety: 'suggestion', apply: (b) => b.setValue(pair, 'RuntimeDefault') },
+          ],
+        });
       }
     }
   },

@@ -1,4 +1,7 @@
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
+import type { YamlValue } from '../yaml/edit.ts';
+
+const HANDLERS = ['httpGet', 'tcpSocket', 'grpc', 'exec'];
 
 /** A liveness delay at or above this many seconds marks a slow starter. */
 export const SLOW_START_SECONDS = 30;
@@ -26,7 +29,30 @@ export default defineRule({
       const delayPair = v.pair(v.get(c.node, 'livenessProbe'), 'initialDelaySeconds');
       const delay = v.value(delayPair?.value);
       if (typeof delay !== 'number' || delay < SLOW_START_SECONDS) return;
-      ctx.report({ at: delayPair, part: 'value', messageId: 'delay', data: { name: c.name, delay } });
+      const liveness = v.map(v.get(c.node, 'livenessProbe'))!;
+      const handler = HANDLERS.find((h) => v.has(liveness, h));
+      const period = v.value(v.get(liveness, 'periodSeconds'));
+      const periodSeconds = typeof period === 'number' && period > 0 ? period : 10;
+      // The startup probe waits as long as the old delay, check by check; then liveness takes over.
+      const failureThreshold = Math.max(1, Math.ceil(delay / periodSeconds));
+      const pair = delayPair!;
+      const fixes: Fix[] = handler
+        ? [
+            {
+              title: `Add a startup probe with the liveness check (up to ${failureThreshold} × ${periodSeconds}s) and drop the ${delay}s delay`,
+              safety: 'suggestion',
+              apply: (b) => {
+                const handlerNode = v.deref(v.get(liveness, handler)) as unknown as { toJS(doc: unknown): YamlValue };
+                b.removePair(liveness, pair);
+                const probe = { [handler]: handlerNode.toJS(v.doc), periodSeconds, failureThreshold };
+                const empty = v.pair(c.node, 'startupProbe');
+                if (empty) b.setValue(empty, probe);
+                else b.addPair(c.node, 'startupProbe', probe);
+              },
+            },
+          ]
+        : [];
+      ctx.report({ at: pair, part: 'value', messageId: 'delay', data: { name: c.name, delay }, fixes });
     });
   },
 });

@@ -23,7 +23,15 @@ export default defineRule({
     if (!pod) return;
     for (const { sc, scope } of securityContexts(r, pod)) {
       const p = r.view.pair(r.view.get(sc, 'windowsOptions'), 'hostProcess');
-      if (p && r.view.isTrue(p.value)) ctx.report({ at: p, part: 'value', messageId: 'hostProcess', data: { scope } });
+      if (!p || !r.view.isTrue(p.value)) continue;
+      const options = r.view.map(r.view.get(sc, 'windowsOptions'))!;
+      ctx.report({
+        at: p,
+        part: 'value',
+        messageId: 'hostProcess',
+        data: { scope },
+        fixes: [{ title: 'Remove `hostProcess: true` (the container runs isolated, without the node\'s network and files)', safety: 'suggestion', apply: (b) => b.removePair(options, p) }],
+      });
     }
   },
 });

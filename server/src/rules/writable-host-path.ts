@@ -29,11 +29,19 @@ export default defineRule({
         if (volume === undefined || !hostVolumes.has(volume)) continue;
         if (v.isTrue(v.get(mount, 'readOnly'))) continue;
         const readOnly = v.pair(mount, 'readOnly');
+        const mountMap = v.map(mount)!;
         ctx.report({
           at: readOnly ?? namePair,
           part: 'value',
           messageId: 'writable',
           data: { name: c.name, volume },
+          fixes: [
+            {
+              title: 'Mount it read-only (`readOnly: true`; writes to this path will fail)',
+              safety: 'suggestion',
+              apply: (b) => (readOnly ? b.setValue(readOnly, true) : b.addPair(mountMap, 'readOnly', true)),
+            },
+          ],
         });
       }
     }

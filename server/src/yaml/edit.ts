@@ -9,6 +9,12 @@ export interface TextEdit {
   start: number;
   end: number;
   text: string;
+  /**
+   * For insertions at the same offset: the indentation of the lines inserted. Lines that belong to
+   * a deeper map go first, so a container's new key is not pushed under a pod-level key that is
+   * added at the same place.
+   */
+  depth?: number;
 }
 
 /** A value to write: scalars, arrays (written in flow style) and plain objects (block style). */
@@ -84,8 +90,8 @@ export class EditBuilder {
     this.edits.push({ start, end, text });
   }
 
-  insert(at: number, text: string): void {
-    this.edits.push({ start: at, end: at, text });
+  insert(at: number, text: string, depth?: number): void {
+    this.edits.push(depth === undefined ? { start: at, end: at, text } : { start: at, end: at, text, depth });
   }
 
   /** The text with the edits applied (they must not overlap). */
@@ -98,7 +104,8 @@ export class EditBuilder {
     const key = pair.key as YamlNode;
     const node = pair.value as YamlNode | null;
     const range = node?.range;
-    if (range && range[1] > range[0] && (isScalar(node) || !isObject(value))) {
+    const blockList = Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v));
+    if (range && range[1] > range[0] && !blockList && (isScalar(node) || !isObject(value))) {
       // Keep the quoting style of a string that stays a string.
       const old = this.text.slice(range[0], range[1]);
       const quote = old[0] === "'" || old[0] === '"' ? old[0] : undefined;
@@ -111,9 +118,11 @@ export class EditBuilder {
     const keyEnd = key.range![1];
     const colon = this.text.indexOf(':', keyEnd);
     const after = colon >= 0 ? colon + 1 : keyEnd;
-    if (isObject(value) && Object.keys(value).length > 0) {
+    if ((isObject(value) && Object.keys(value).length > 0) || blockList) {
       const indent = this.columnOf(key.range![0]) + this.unit().length;
-      const lines = renderBlock(value, ' '.repeat(indent), this.unit());
+      const lines = blockList
+        ? renderSequence(value as YamlValue[], ' '.repeat(indent), this.unit())
+        : renderBlock(value as { [key: string]: YamlValue }, ' '.repeat(indent), this.unit());
       this.replace(after, range && range[1] > after ? range[1] : after, this.eol + lines.join(this.eol));
     } else {
       this.replace(after, range && range[1] > after ? range[1] : after, ' ' + renderFlow(value));
@@ -170,8 +179,13 @@ export class EditBuilder {
 
   /** Removes a pair: its whole lines in a block map, the entry and one comma in a flow map. */
   removePair(map: YAMLMap, pair: Pair): void {
+    if (!map.items.includes(pair)) {
+      // The pair came in through a `<<` merge: remove it where it is written.
+      const holder = this.holderOf(map, pair, 0);
+      if (holder && holder !== map) this.removePair(holder, pair);
+      return;
+    }
     const index = map.items.indexOf(pair);
-    if (index < 0) return;
     const keyStart = (pair.key as YamlNode).range![0];
     const end = pairEnd(pair);
     if (map.flow) {
@@ -194,6 +208,24 @@ export class EditBuilder {
     this.removeLines(keyStart, end);
   }
 
+  /** The map (this one or one merged into it with `<<`) whose own items include `pair`. */
+  private holderOf(map: YAMLMap, pair: Pair, depth: number): YAMLMap | undefined {
+    if (map.items.includes(pair)) return map;
+    if (depth > 8) return undefined;
+    for (const item of map.items as Pair[]) {
+      const k = item.key as { value?: unknown; type?: string } | null;
+      const isMerge = k !== null && typeof k === 'object' && (typeof k.value === 'symbol' || (k.value === '<<' && k.type === 'PLAIN'));
+      if (!isMerge) continue;
+      const target = this.view.deref(item.value);
+      const sources = isMap(target) ? [target] : isSeq(target) ? target.items.map((i) => this.view.map(i)).filter((m) => m !== undefined) : [];
+      for (const source of sources) {
+        const found = this.holderOf(source as YAMLMap, pair, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
   /** Removes an item from a sequence (its lines in a block sequence). */
   removeItem(seq: YAMLSeq, item: unknown): void {
     const index = seq.items.indexOf(item as never);
@@ -210,6 +242,32 @@ export class EditBuilder {
       return;
     }
     this.removeLines(this.dashBefore(start), end);
+  }
+
+  /**
+   * Removes several items of one sequence at once (removing them one by one would make
+   * overlapping edits in a flow sequence). A flow sequence keeps the source text of its other items.
+   */
+  removeItems(seq: YAMLSeq, items: readonly unknown[]): void {
+    const doomed = new Set(items);
+    const kept = seq.items.filter((i) => !doomed.has(i)) as YamlNode[];
+    if (kept.length === seq.items.length) return;
+    if (seq.flow) {
+      const [start, end] = seq.range!;
+      const open = this.text.indexOf('[', start);
+      const close = this.text.lastIndexOf(']', end);
+      this.replace(open + 1, close, kept.map((n) => this.text.slice(n.range![0], n.range![1])).join(', '));
+      return;
+    }
+    if (kept.length === 0) {
+      const first = seq.items[0] as YamlNode;
+      const last = seq.items[seq.items.length - 1] as YamlNode;
+      this.replaceBlockWithEmpty(this.dashBefore(first.range![0]), last.range![1], '[]');
+      return;
+    }
+    for (const item of seq.items as YamlNode[]) {
+      if (doomed.has(item)) this.removeLines(this.dashBefore(item.range![0]), item.range![1]);
+    }
   }
 
   /** Appends an item to a sequence: a new `- item` line, or `, item` in a flow sequence. */
@@ -307,8 +365,9 @@ export class EditBuilder {
     const lineEnd = this.lines.lineEnd(line);
     const hasNewline = lineEnd < this.text.length;
     const next = hasNewline ? (this.lines.starts[line + 1] ?? this.text.length) : this.text.length;
-    if (hasNewline) this.insert(next, lines.join(this.eol) + this.eol);
-    else this.insert(next, this.eol + lines.join(this.eol));
+    const depth = lines[0]!.length - lines[0]!.trimStart().length;
+    if (hasNewline) this.insert(next, lines.join(this.eol) + this.eol, depth);
+    else this.insert(next, this.eol + lines.join(this.eol), depth);
   }
 
   /** Removes the lines from the one holding `start` to the one holding `end`, newline included. */
@@ -317,8 +376,9 @@ export class EditBuilder {
     const lastChar = end > start && this.text[end - 1] === '\n' ? end - 1 : end;
     const last = this.lines.lineOf(Math.max(start, lastChar));
     const from = this.lines.starts[first]!;
-    const to = last + 1 < this.lines.lineCount ? this.lines.starts[last + 1]! : this.text.length;
-    if (to === this.text.length && from > 0) {
+    const hasNext = last + 1 < this.lines.lineCount;
+    const to = hasNext ? this.lines.starts[last + 1]! : this.text.length;
+    if (!hasNext && from > 0) {
       // The last line of the text: take the newline before it instead.
       const prevEnd = this.lines.lineEnd(first - 1);
       this.replace(prevEnd, to, '');
@@ -378,8 +438,33 @@ function pairEnd(pair: Pair): number {
   return key.range![1];
 }
 
+/**
+ * Edits in the order they apply, with insertions at the same offset merged into one edit (deeper
+ * lines first, otherwise in the order they were made). Editors apply same-position inserts in
+ * array order; merging leaves nothing to chance. Throws on overlapping edits.
+ */
+export function normalizeEdits(edits: readonly TextEdit[]): TextEdit[] {
+  const indexed = edits.map((e, i) => ({ e, i }));
+  indexed.sort(
+    (a, b) => a.e.start - b.e.start || a.e.end - b.e.end || (b.e.depth ?? 0) - (a.e.depth ?? 0) || a.i - b.i,
+  );
+  const out: TextEdit[] = [];
+  for (const { e } of indexed) {
+    const last = out[out.length - 1];
+    // The same edit twice (containers sharing a securityContext through an alias or a merge) is one edit.
+    if (indexed.some((x) => x.e !== e && x.e.start === e.start && x.e.end === e.end && x.e.text === e.text && x.i < indexed.find((y) => y.e === e)!.i)) continue;
+    if (last && last.start === last.end && e.start === e.end && last.start === e.start) {
+      out[out.length - 1] = { start: last.start, end: last.end, text: last.text + e.text };
+      continue;
+    }
+    if (last && e.start < last.end) throw new Error(`overlapping edits at ${e.start}`);
+    out.push({ start: e.start, end: e.end, text: e.text });
+  }
+  return out;
+}
+
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = normalizeEdits(edits);
   let out = '';
   let at = 0;
   for (const e of sorted) {

@@ -1,0 +1,57 @@
+// Kubernetes label selectors: matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist).
+import type { YamlView } from '../yaml/nodes.ts';
+
+export interface Requirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values: string[];
+}
+
+/** A parsed selector; `undefined` requirements mean the selector could not be read (treat as unknown). */
+export interface Selector {
+  requirements: Requirement[];
+}
+
+/** Reads a LabelSelector node. An absent or empty selector selects everything. */
+export function readSelector(v: YamlView, node: unknown): Selector | undefined {
+  const requirements: Requirement[] = [];
+  if (node === undefined || node === null || v.deref(node) === undefined) return { requirements };
+  if (!v.map(node)) return undefined;
+  for (const p of v.pairs(v.get(node, 'matchLabels'))) {
+    const key = v.keyOf(p);
+    const value = v.text(p.value);
+    if (key === undefined || value === undefined) return undefined;
+    requirements.push({ key, operator: 'In', values: [value] });
+  }
+  for (const e of v.items(v.get(node, 'matchExpressions'))) {
+    const key = v.text(v.get(e, 'key'));
+    const operator = v.text(v.get(e, 'operator'));
+    if (key === undefined || (operator !== 'In' && operator !== 'NotIn' && operator !== 'Exists' && operator !== 'DoesNotExist')) {
+      return undefined;
+    }
+    requirements.push({ key, operator, values: v.strings(v.get(e, 'values')) });
+  }
+  return { requirements };
+}
+
+export function matches(selector: Selector, labels: ReadonlyMap<string, string>): boolean {
+  return selector.requirements.every((r) => {
+    const value = labels.get(r.key);
+    switch (r.operator) {
+      case 'In':
+        return value !== undefined && r.values.includes(value);
+      case 'NotIn':
+        return value === undefined || !r.values.includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+    }
+  });
+}
+
+/** `default` and no namespace at all land in the same place when applied without `-n`. */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  const norm = (ns: string | undefined) => (ns === undefined || ns === '' ? 'default' : ns);
+  return norm(a) === norm(b);
+}
