@@ -2,19 +2,26 @@
 //
 //   kubeguard lint <files|dirs|->... [--format text|json] [--fail-on error|warning|info|none]
 //                  [--profile restricted|baseline] [--rule <id>=<off|info|warning|error>]...
+//   kubeguard fix <files|dirs>... [--dry-run] [--profile ...] [--rule ...]
 //
 // Exit codes: 0 no findings at or above --fail-on; 1 there are some; 2 usage error, an
 // unreadable path, or an internal error in a rule.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
+import { fixAll } from './engine/fixes.ts';
 import { join, relative, isAbsolute } from 'node:path';
 import { analyze, onRuleCrash, type Finding } from './engine/analyze.ts';
-import { normalizeSettings, severityRank, isSeveritySetting } from './engine/settings.ts';
+import { normalizeSettings, severityRank, isSeveritySetting, type Settings } from './engine/settings.ts';
 import type { Severity } from './engine/rule.ts';
 import { RULES_BY_ID } from './rules/index.ts';
 
 const USAGE = `Usage: kubeguard lint <file|directory|->... [options]
+       kubeguard fix <file|directory>... [--dry-run] [--profile ...] [--rule ...]
 
-Lints Kubernetes manifests (.yaml/.yml; directories are searched recursively, - reads stdin).
+lint: reports problems in Kubernetes manifests (.yaml/.yml; directories are searched
+recursively, - reads stdin).
+fix: applies the safe fixes (those that do not change how workloads behave) and writes the
+files back; --dry-run prints a unified diff instead.
 
 Options:
   --format text|json          output format (default: text)
@@ -24,12 +31,15 @@ Options:
   --profile restricted|baseline
                               Pod Security Standards profile (default: restricted)
   --rule <id>=<severity>      set a rule's severity: off, info, warning or error (repeatable)
+  --dry-run                   fix: print the changes as a unified diff, write nothing
   -h, --help                  show this help
 `;
 
 class UsageError extends Error {}
 
 interface Options {
+  command: 'lint' | 'fix';
+  dryRun: boolean;
   paths: string[];
   format: 'text' | 'json';
   failOn: Severity | 'none';
@@ -40,8 +50,8 @@ interface Options {
 function parseArgs(argv: string[]): Options | 'help' {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
-  if (command !== 'lint') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
-  const opts: Options = { paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {} };
+  if (command !== 'lint' && command !== 'fix') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+  const opts: Options = { command, dryRun: false, paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {} };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.indexOf('=');
@@ -55,6 +65,10 @@ function parseArgs(argv: string[]): Options | 'help' {
       case '-h':
       case '--help':
         return 'help';
+      case '--dry-run':
+        if (command !== 'fix') throw new UsageError('--dry-run goes with fix');
+        opts.dryRun = true;
+        break;
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
@@ -89,6 +103,7 @@ function parseArgs(argv: string[]): Options | 'help' {
     }
   }
   if (opts.paths.length === 0) throw new UsageError('no files or directories given');
+  if (opts.command === 'fix' && opts.paths.includes('-')) throw new UsageError('fix writes files; it cannot read standard input');
   return opts;
 }
 
@@ -137,6 +152,7 @@ function main(argv: string[]): number {
     return 0;
   }
   const settings = normalizeSettings({ profile: opts.profile, rules: opts.rules });
+  if (opts.command === 'fix') return fixCommand(opts, settings);
   let current = '';
   let crashed = false;
   onRuleCrash((ruleId, err) => {
@@ -204,6 +220,55 @@ function main(argv: string[]): number {
   if (opts.failOn === 'none') return 0;
   const threshold = severityRank(opts.failOn);
   return results.some((r) => r.findings.some((f) => severityRank(f.severity) >= threshold)) ? 1 : 0;
+}
+
+function fixCommand(opts: Options, settings: Settings): number {
+  let failed = false;
+  let total = 0;
+  let changedFiles = 0;
+  for (const path of opts.paths) {
+    const files: string[] = [];
+    try {
+      collectFiles(path, files);
+    } catch (err) {
+      process.stderr.write(`kubeguard: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      failed = true;
+      continue;
+    }
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        process.stderr.write(`kubeguard: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+        failed = true;
+        continue;
+      }
+      const result = fixAll(text, settings);
+      if (result.text === text) continue;
+      total += result.applied;
+      changedFiles++;
+      const name = display(file);
+      if (opts.dryRun) {
+        process.stdout.write(createTwoFilesPatch(`a/${name.replace(/^\/+/, "")}`, `b/${name.replace(/^\/+/, "")}`, text, result.text, '', '', { context: 3 }));
+      } else {
+        try {
+          writeFileSync(file, result.text);
+        } catch (err) {
+          process.stderr.write(`kubeguard: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+          failed = true;
+          continue;
+        }
+        process.stdout.write(`${name}: ${result.applied} fix${result.applied === 1 ? '' : 'es'} applied\n`);
+      }
+    }
+  }
+  const summary =
+    total === 0
+      ? 'No safe fixes to apply.'
+      : `${opts.dryRun ? 'Would apply' : 'Applied'} ${total} safe fix${total === 1 ? '' : 'es'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}. Fixes that change how a workload behaves are offered in the editor only.`;
+  process.stderr.write(summary + '\n');
+  return failed ? 2 : 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

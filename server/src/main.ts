@@ -2,6 +2,7 @@
 // editors such as Neovim, `--node-ipc` when VS Code starts it.
 import {
   createConnection,
+  CodeActionKind,
   DidChangeConfigurationNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
@@ -11,6 +12,7 @@ import { DocumentStore } from './lsp/documents.ts';
 import { onRuleCrash } from './engine/analyze.ts';
 import { DiagnosticsService } from './lsp/diagnostics.ts';
 import { hoverFor } from './lsp/hover.ts';
+import { codeActions, FIX_ALL_KIND } from './lsp/codeActions.ts';
 import { SettingsStore } from './lsp/settings.ts';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -33,6 +35,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     },
     serverInfo: { name: 'kubeguard', version: '0.1.0' },
   };
@@ -66,5 +69,18 @@ connection.onDidCloseTextDocument((p) => {
 });
 
 connection.onHover((params) => hoverFor(diagnostics.findings(params.textDocument.uri), params.position));
+
+connection.onCodeAction(async (params) => {
+  const uri = params.textDocument.uri;
+  const now = await diagnostics.current(uri);
+  const doc = documents.get(uri);
+  if (!now || !doc) return [];
+  try {
+    return codeActions(params, doc, now.findings, now.settings);
+  } catch (err) {
+    connection.console.error(`KubeGuard code actions failed for ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+    return [];
+  }
+});
 
 connection.listen();

@@ -29,6 +29,14 @@ spec:
             limits: {cpu: 500m, memory: 256Mi}
           livenessProbe: {httpGet: {path: /healthz, port: 8080}}
           readinessProbe: {httpGet: {path: /ready, port: 8080}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{ports: [{port: 8080}]}]
 `;
 
 function openDoc(client: LspClient, uri: string, text: string, version = 1): void {

@@ -1,7 +1,7 @@
 // The command-line interface, run as a user runs it: the bundled dist/cli.js in a child process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +105,31 @@ describe('kubeguard CLI', () => {
     const r = cli(['lint', '--format', 'json', '-'], { input: PRIVILEGED });
     const out = JSON.parse(r.stdout) as any[];
     assert.ok(out.some((f) => f.file === '<stdin>' && f.ruleId === 'privileged-container'));
+  });
+
+  it('fix --dry-run prints a unified diff and writes nothing; fix writes the safe fixes', () => {
+    const file = join(dir, 'fixme.yaml');
+    const text = '# keep me\n' + PRIVILEGED;
+    writeFileSync(file, text);
+    const dry = cli(['fix', '--dry-run', 'fixme.yaml'], { cwd: dir });
+    assert.equal(dry.code, 0);
+    assert.match(dry.stdout, /^-{3} a\/fixme\.yaml/m);
+    assert.match(dry.stdout, /^\+{3} b\/fixme\.yaml/m);
+    assert.match(dry.stdout, /^\+ +allowPrivilegeEscalation: false$/m);
+    assert.match(dry.stderr, /Would apply \d+ safe fixes in 1 file\./);
+    assert.equal(readFileSync(file, 'utf8'), text, 'dry run writes nothing');
+
+    const real = cli(['fix', 'fixme.yaml'], { cwd: dir });
+    assert.equal(real.code, 0);
+    assert.match(real.stdout, /^fixme\.yaml: \d+ fix(es)? applied$/m);
+    const fixed = readFileSync(file, 'utf8');
+    assert.ok(fixed.startsWith('# keep me\napiVersion: v1\n'), 'comments and order kept');
+    assert.match(fixed, /privileged: true/, 'behaviour-changing fixes are not applied');
+    const lint = JSON.parse(cli(['lint', '--format', 'json', 'fixme.yaml'], { cwd: dir }).stdout) as any[];
+    assert.ok(!lint.some((f) => f.ruleId === 'allow-privilege-escalation'));
+    assert.equal(cli(['fix', 'fixme.yaml'], { cwd: dir }).stderr, 'No safe fixes to apply.\n');
+    assert.equal(cli(['fix', '-'], { cwd: dir }).code, 2);
+    assert.equal(cli(['lint', '--dry-run', 'fixme.yaml'], { cwd: dir }).code, 2);
   });
 
   it('exits 2 on usage errors', () => {

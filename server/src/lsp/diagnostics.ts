@@ -6,13 +6,15 @@ import type { DocumentStore } from './documents.ts';
 import { Analyzer, type Finding } from '../engine/analyze.ts';
 import { toDiagnostic, SOURCE } from './convert.ts';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { severityRank } from '../engine/settings.ts';
+import { severityRank, type Settings } from '../engine/settings.ts';
 import type { SettingsStore } from './settings.ts';
 
 interface DocState {
   analyzer: Analyzer;
   findings: Finding[];
   version: number;
+  /** The settings the findings were computed with (a change of settings re-runs the analysis). */
+  settings?: Settings;
   scheduled: boolean;
 }
 
@@ -27,6 +29,33 @@ export class DiagnosticsService {
 
   findings(uri: string): readonly Finding[] {
     return this.docs.get(uri)?.findings ?? [];
+  }
+
+  /**
+   * Findings for the document as it is now: a code action request can arrive before the
+   * scheduled analysis of the last edit has run, and must not offer edits for an older text.
+   */
+  async current(uri: string): Promise<{ findings: readonly Finding[]; settings: Settings } | undefined> {
+    const settings = await this.settings.get(uri);
+    const doc = this.documents.get(uri);
+    let state = this.docs.get(uri);
+    if (!doc) return undefined;
+    if (!state) {
+      state = { analyzer: new Analyzer(), findings: [], version: -1, scheduled: false };
+      this.docs.set(uri, state);
+    }
+    if (state.version !== doc.version || state.settings !== settings) {
+      const taken = this.documents.take(uri)!;
+      try {
+        state.findings = state.analyzer.run(taken.text, settings, taken.window);
+      } catch {
+        state.analyzer = new Analyzer();
+        state.findings = state.analyzer.run(taken.text, settings);
+      }
+      state.version = taken.version;
+      state.settings = settings;
+    }
+    return { findings: state.findings, settings };
   }
 
   schedule(uri: string): void {
@@ -55,20 +84,23 @@ export class DiagnosticsService {
     state.scheduled = false;
     const settings = await this.settings.get(uri);
     if (this.docs.get(uri) !== state) return;
-    const doc = this.documents.take(uri);
-    if (!doc) return;
-    let findings: Finding[];
-    try {
-      findings = state.analyzer.run(doc.text, settings, doc.window);
-    } catch (err) {
-      this.connection.console.error(`KubeGuard could not check ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
-      // Start the next analysis from scratch rather than from a state that failed half-way.
-      state.analyzer = new Analyzer();
-      findings = [];
+    const current = this.documents.get(uri);
+    if (!current) return;
+    // A code action request may have analysed this version already.
+    if (state.version !== current.version || state.settings !== settings) {
+      const doc = this.documents.take(uri)!;
+      try {
+        state.findings = state.analyzer.run(doc.text, settings, doc.window);
+      } catch (err) {
+        this.connection.console.error(`KubeGuard could not check ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+        // Start the next analysis from scratch rather than from a state that failed half-way.
+        state.analyzer = new Analyzer();
+        state.findings = [];
+      }
+      state.version = doc.version;
+      state.settings = settings;
     }
-    state.findings = findings;
-    state.version = doc.version;
-    await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: limit(findings, settings.maxProblems) });
+    await this.connection.sendDiagnostics({ uri, version: state.version, diagnostics: limit(state.findings, settings.maxProblems) });
   }
 }
 
