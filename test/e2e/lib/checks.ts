@@ -41,6 +41,13 @@ export class Checks {
     }
   }
 
+  /** Like step(), for steps without a result: true when it passed. */
+  async attempt(name: string, fn: () => Promise<unknown> | unknown): Promise<boolean> {
+    const failedBefore = this.failed;
+    await this.step(name, fn);
+    return this.failed === failedBefore;
+  }
+
   /** Prints the summary; sets the exit code. */
   finish(): void {
     if (this.failed) console.log(`# ${this.suite}: failed: ${this.failures.join('; ')}`);

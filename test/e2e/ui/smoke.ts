@@ -19,6 +19,43 @@ const checks = new Checks('UI smoke: code-server + Chromium (playwright-core)');
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/**
+ * The text as drawn, including CSS ::before/::after content: VS Code draws the parentheses of
+ * `kubeguard(rule-id)` with CSS, so innerText alone reads `kubeguard rule-id`. Built with
+ * new Function because the page-side code needs DOM types this Node-only project does not load.
+ */
+const renderedTextFn = new Function('root', `
+  const out = [];
+  const pseudo = (el, which) => {
+    const c = getComputedStyle(el, which).content;
+    if (c && c !== 'none' && c !== 'normal' && c.startsWith('"')) out.push(JSON.parse(c));
+  };
+  const walk = (n) => {
+    if (n.nodeType === 3) { out.push(n.textContent); return; }
+    if (n.nodeType !== 1) return;
+    pseudo(n, '::before');
+    for (const c of n.childNodes) walk(c);
+    pseudo(n, '::after');
+  };
+  walk(root);
+  return out.join(' ');
+`) as (root: unknown) => string;
+
+/** True once the element is fully faded in (the hover animates its opacity). */
+const opaqueFn = new Function('el', 'return getComputedStyle(el).opacity === "1";') as (el: unknown) => boolean;
+
+async function waitOpaque(l: Locator, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await l.evaluate(opaqueFn))) {
+    if (Date.now() > deadline) throw new Error('the hover did not finish fading in');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function renderedText(l: Locator): Promise<string> {
+  return norm(await l.evaluate(renderedTextFn)).replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ \(/g, '(');
+}
+
 async function main(): Promise<void> {
   ensureDir(screenshotDir);
   for (const f of readdirSync(screenshotDir)) if (f.startsWith('ui-')) unlinkSync(join(screenshotDir, f));
@@ -33,8 +70,7 @@ async function main(): Promise<void> {
   if (!checks.check(`the CLI reports ${ANCHOR.ruleId} in ${ANCHOR.file}`, !!finding, finding ? `line ${finding.line}, column ${finding.column}` : 'the smoke test relies on it')) return;
   const f = finding!;
 
-  const installed = await checks.step('code-server --install-extension <vsix>', () => installVsix(profile, vsixPath()));
-  if (installed === undefined) return;
+  if (!(await checks.attempt('code-server --install-extension <vsix>', () => installVsix(profile, vsixPath())))) return;
   checks.check('installed under the extensions dir', readdirSync(profile.extensionsDir).some((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-${pkg.version}`)), readdirSync(profile.extensionsDir).join(', '));
 
   const server = await startCodeServer(profile, ws, join(run, 'code-server.log'));
@@ -53,13 +89,13 @@ async function main(): Promise<void> {
     const p = page;
     const shot = (name: string) => p.screenshot({ path: join(screenshotDir, `ui-${name}.png`) });
 
-    const ok = await checks.step('workbench loads with the workspace', async () => {
+    const ok = await checks.attempt('workbench loads with the workspace', async () => {
       await p.goto(`${server.url}?folder=${encodeURIComponent(ws)}`);
       await p.locator('.monaco-workbench').waitFor({ timeout: WAIT_MS });
       await p.locator('.explorer-folders-view .monaco-list-row', { hasText: ANCHOR.file }).waitFor({ timeout: WAIT_MS });
       await shot('01-workbench');
     });
-    if (ok === undefined) return;
+    if (!ok) return;
 
     const editor = p.locator('.editor-instance .monaco-editor').first();
     const anchorLine = async (): Promise<Locator> => {
@@ -67,7 +103,7 @@ async function main(): Promise<void> {
       await line.waitFor({ timeout: WAIT_MS });
       return line;
     };
-    if ((await checks.step(`open ${ANCHOR.file} with Quick Open`, async () => {
+    if (!(await checks.attempt(`open ${ANCHOR.file} with Quick Open`, async () => {
       await p.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
       await p.keyboard.press('Control+P');
       await p.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: WAIT_MS });
@@ -76,7 +112,7 @@ async function main(): Promise<void> {
       await p.keyboard.press('Enter');
       await anchorLine();
       await shot('02-manifest-open');
-    })) === undefined) return;
+    }))) return;
 
     const squiggleBox = await checks.step(`error squiggle on line ${f.line} (privileged: true)`, async () => {
       // Monaco draws the squiggle in an overlay layer; match it to the text line by position.
@@ -89,19 +125,23 @@ async function main(): Promise<void> {
       return onLine[0]!;
     });
 
-    await checks.step(`Problems panel lists kubeguard(${ANCHOR.ruleId}) at [Ln ${f.line}, Col ${f.column}]`, async () => {
+    await checks.attempt(`Problems panel lists kubeguard(${ANCHOR.ruleId}) at [Ln ${f.line}, Col ${f.column}]`, async () => {
       await p.keyboard.press('Control+Shift+M');
-      const row = p.locator('.markers-panel .monaco-list-row', { hasText: `kubeguard(${ANCHOR.ruleId})` }).first();
+      const row = p.locator('.markers-panel .monaco-list-row', { hasText: ANCHOR.ruleId }).first();
       await row.waitFor({ timeout: WAIT_MS });
-      const text = norm(await row.innerText());
+      const text = await renderedText(row);
       await shot('04-problems-panel');
-      if (!text.includes(`[Ln ${f.line}, Col ${f.column}]`)) throw new Error(`row says: ${text}`);
-      if (!text.includes(norm(f.message).slice(0, 60))) throw new Error(`row lacks the message: ${text}`);
-      console.log(`        row: ${text.slice(0, 160)}…`);
+      for (const part of [`kubeguard(${ANCHOR.ruleId})`, `[Ln ${f.line}, Col ${f.column}]`, norm(f.message)]) {
+        if (!text.includes(part)) throw new Error(`the row lacks "${part}"; it reads: ${text}`);
+      }
+      // The rule id links to the rule's page inside the installed extension.
+      const href = (await row.locator('a.monaco-link').first().getAttribute('href')) ?? '';
+      if (!href.endsWith(`/docs/rules/${ANCHOR.ruleId}.md`)) throw new Error(`rule link is "${href}"`);
+      console.log(`        row: ${text.slice(-90)}`);
     });
 
     if (squiggleBox) {
-      await checks.step('hover on the squiggle explains the finding', async () => {
+      await checks.attempt('hover on the squiggle explains the finding', async () => {
         // The Problems panel shrank the editor; find the squiggle again before hovering it.
         await p.keyboard.press('Escape');
         const lineBox = (await (await anchorLine()).boundingBox())!;
@@ -113,12 +153,16 @@ async function main(): Promise<void> {
         }
         if (!target) throw new Error('squiggle not found again');
         await p.mouse.move(target.x, target.y);
-        const hover = p.locator('.monaco-hover', { hasText: `kubeguard(${ANCHOR.ruleId})` }).first();
+        const hover = p.locator('.monaco-hover', { hasText: ANCHOR.ruleId }).first();
         await hover.waitFor({ state: 'visible', timeout: WAIT_MS });
-        const text = norm(await hover.innerText());
+        // The marker part and the server's explanation render separately; wait for both.
+        await hover.locator('.rendered-markdown', { hasText: 'How to fix' }).first().waitFor({ timeout: WAIT_MS });
+        const text = await renderedText(hover);
+        await waitOpaque(hover, WAIT_MS);
         await shot('05-hover');
-        if (!/How to fix/i.test(text)) throw new Error(`the hover has no "How to fix" section: ${text.slice(0, 300)}`);
-        if (!text.includes(norm(f.message).slice(0, 60))) throw new Error(`the hover lacks the message: ${text.slice(0, 300)}`);
+        for (const part of [`kubeguard(${ANCHOR.ruleId})`, norm(f.message), 'Why it matters.', 'How to fix.']) {
+          if (!text.includes(part)) throw new Error(`the hover lacks "${part}"; it reads: ${text.slice(0, 400)}`);
+        }
       });
     }
   } catch (err) {

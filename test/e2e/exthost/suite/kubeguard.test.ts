@@ -200,8 +200,9 @@ describe('KubeGuard in a VS Code extension host', function () {
 
     it('kubeguard.maxProblems: 3 keeps the 3 most severe', async function () {
       await config().update('maxProblems', 3, vscode.ConfigurationTarget.Workspace);
+      // The server may add a note without a rule id saying that more problems exist.
       await until('exactly 3 findings, the error among them', () => {
-        const k = keys(anchorUri());
+        const k = ours(anchorUri()).filter((d) => d.code !== undefined).map(keyOf);
         return k.length === 3 && k.includes(anchor.key);
       }, () => keys(anchorUri()).join(', '));
     });
@@ -217,7 +218,8 @@ describe('KubeGuard in a VS Code extension host', function () {
         console.log('      SKIPPED: the server offers no code actions at all (quick fixes have not landed yet)');
         this.skip();
       }
-      const fix = actions.find((a) => a.title.startsWith('Remove privileged'));
+      // Titles may quote the YAML in backticks ("Remove `privileged: true` (…)").
+      const fix = actions.find((a) => a.title.replace(/`/g, '').startsWith('Remove privileged'));
       assert.ok(fix, `a "Remove privileged…" action among: ${actions.map((a) => JSON.stringify(a.title)).join(', ')}`);
       const edit = 'edit' in fix ? fix.edit : undefined;
       const command = 'command' in fix ? (typeof fix.command === 'string' ? (fix as vscode.Command) : fix.command) : undefined;
