@@ -24,7 +24,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/(extension|server|cli)\.js$/,
   /^extension\/docs\/rules\.md$/,
   /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
-  /^extension\/snippets\/[^/]+\.json$/,
+  /^extension\/snippets\/[^/]+\.(json|code-snippets)$/,
 ];
 
 const checks = new Checks('vsix: package contents');

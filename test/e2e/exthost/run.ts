@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { Checks } from '../lib/checks.ts';
 import { makeProfile } from '../lib/code-server.ts';
-import { buildDir, ensureDir, packageJson, repoRoot, unpackedExtension } from '../lib/env.ts';
+import { buildDir, e2eHome, ensureDir, packageJson, repoRoot, unpackedExtension } from '../lib/env.ts';
 import { ANCHOR, findingKey, lint, makeWorkspace } from '../lib/expect.ts';
 import type { Expectations } from './expectations.ts';
 import type { SuiteResults } from './suite/index.ts';
@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   let runError: unknown;
   try {
     await runTests({
-      ...(vscodeExecutablePath ? { vscodeExecutablePath } : {}),
+      // Without an executable, test-electron downloads VS Code; keep it out of the repo.
+      ...(vscodeExecutablePath ? { vscodeExecutablePath } : { cachePath: join(e2eHome, 'vscode-test') }),
       extensionDevelopmentPath: extDir,
       extensionTestsPath: suite,
       launchArgs: [ws, `--user-data-dir=${profile.userDataDir}`, `--extensions-dir=${profile.extensionsDir}`, '--disable-extensions'],
