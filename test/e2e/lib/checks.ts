@@ -17,6 +17,7 @@ export class Checks {
   }
 
   fail(name: string, detail?: string): void {
+    detail = detail?.replace(/\u001b\[[0-9;]*m/g, '');
     this.failed++;
     this.failures.push(name);
     console.log(`  FAIL  ${name}${detail ? `\n        ${detail.replace(/\n/g, '\n        ')}` : ''}`);
