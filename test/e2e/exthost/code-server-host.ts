@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   const server = await startCodeServer(profile, undefined, join(run, 'code-server.log'));
   console.log(`[shim] code-server (VS Code 1.100 web) listening on ${server.authority} after ${Date.now() - t0} ms`);
   let code = 1;
-  const browser = await launchChromium();
+  const browser = await launchChromium(join(run, 'chromium'));
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let settle: (c: number) => void = () => {};

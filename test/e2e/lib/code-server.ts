@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { chromiumBin, codeServerBin } from './env.ts';
+import { chromiumBin, codeServerBin, xdgEnv } from './env.ts';
 
 export interface Profile {
   userDataDir: string;
@@ -47,9 +47,7 @@ export function makeProfile(runDir: string, userDataDir = join(runDir, 'user-dat
 function codeServerEnv(profile: Profile): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    XDG_CONFIG_HOME: join(profile.stateDir, 'xdg-config'),
-    XDG_DATA_HOME: join(profile.stateDir, 'xdg-data'),
-    XDG_CACHE_HOME: join(profile.stateDir, 'xdg-cache'),
+    ...xdgEnv(join(profile.stateDir, 'xdg')),
     // An empty gallery turns the marketplace (open-vsx) off: no outbound lookups at all.
     EXTENSIONS_GALLERY: '{}',
     CS_DISABLE_FILE_DOWNLOADS: '1',
@@ -154,11 +152,15 @@ export async function startCodeServer(profile: Profile, folder: string | undefin
   return { url: `http://${authority}/`, authority, logFile, stop };
 }
 
-/** Debian's Chromium, headless, able to reach 127.0.0.1 and nothing else. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, able to reach 127.0.0.1 and nothing else. Playwright gives it a
+ * fresh profile; `stateDir` takes what it writes outside the profile (crash reports, dconf).
+ */
+export function launchChromium(stateDir: string): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumBin,
     headless: true,
+    env: { ...process.env, ...xdgEnv(stateDir) },
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -46,3 +46,13 @@ export function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
+
+/** XDG dirs under `dir`, for tools that otherwise write to ~/.config, ~/.cache and ~/.local. */
+export function xdgEnv(dir: string): NodeJS.ProcessEnv {
+  return {
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_STATE_HOME: join(dir, 'state'),
+  };
+}

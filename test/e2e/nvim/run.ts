@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Checks } from '../lib/checks.ts';
-import { ensureDir, envMs, repoRoot, unpackedExtension } from '../lib/env.ts';
+import { ensureDir, envMs, repoRoot, unpackedExtension, xdgEnv } from '../lib/env.ts';
 import { ANCHOR, diffKeys, findingKey, lint, makeWorkspace } from '../lib/expect.ts';
 
 interface LspDiagnostic {
@@ -47,7 +47,8 @@ function main(): void {
     cwd: ws,
     timeout: envMs('KUBEGUARD_E2E_NVIM_TIMEOUT_MS', 60_000),
     killSignal: 'SIGKILL',
-    env: { ...process.env, KUBEGUARD_SERVER: server, KUBEGUARD_FILE: file, KUBEGUARD_OUT: out, KUBEGUARD_HOVER: `${anchor!.line - 1}:${anchor!.column - 1}` },
+    // Neovim keeps swap files, logs and lsp.log under the XDG dirs; keep them in the run dir.
+    env: { ...process.env, ...xdgEnv(join(run, 'xdg')), KUBEGUARD_SERVER: server, KUBEGUARD_FILE: file, KUBEGUARD_OUT: out, KUBEGUARD_HOVER: `${anchor!.line - 1}:${anchor!.column - 1}` },
   });
   const ms = Date.now() - t0;
   if (!checks.check('nvim --headless ran the script and exited 0', r.status === 0 && existsSync(out), `exit ${r.status ?? r.signal} after ${ms} ms ${(r.stderr || '').trim().slice(0, 500)}`)) return;

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   checks.check('installed under the extensions dir', readdirSync(profile.extensionsDir).some((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-${pkg.version}`)), readdirSync(profile.extensionsDir).join(', '));
 
   const server = await startCodeServer(profile, ws, join(run, 'code-server.log'));
-  const browser = await launchChromium();
+  const browser = await launchChromium(join(run, 'chromium'));
   const blocked = new Set<string>();
   let page: Page | undefined;
   try {
