@@ -15,7 +15,9 @@
 # Environment: KUBEGUARD_E2E_HOME (scratch dir, default ${TMPDIR:-/tmp}/kubeguard-e2e),
 # KUBEGUARD_E2E_SKIP_SETUP=1 (no apt/npm; you installed the tools yourself),
 # KUBEGUARD_VSCODE=/path/to/code (run the exthost suite in a desktop VS Code instead),
-# E2E_KEEP=1 (keep each suite's run dir: code-server logs, workspace, user data).
+# E2E_KEEP=1 (keep each suite's run dir: code-server logs, workspace, user data),
+# KUBEGUARD_E2E_BUDGET_S (default 600: the whole run, setup included, gets this many seconds;
+# each step's timeout is cut to what is left, and steps that no longer fit are not run).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,6 +42,8 @@ failed=0
 broken=()
 summary=()
 t_start=$SECONDS
+budget=${KUBEGUARD_E2E_BUDGET_S:-600}
+deadline=$((SECONDS + budget))
 
 reap() { # $1: step name; ends and reports what the step left running
   local n
@@ -66,7 +70,12 @@ trap on_signal INT TERM
 step() {
   local name=$1 limit=$2
   shift 2
-  local t0=$SECONDS log="$logs/$name.log"
+  local t0=$SECONDS log="$logs/$name.log" left=$((deadline - SECONDS))
+  if [ "$left" -lt 5 ]; then
+    not_run "$name" "the ${budget}s e2e time budget is used up"
+    return 1
+  fi
+  [ "$limit" -le "$left" ] || limit=$left
   echo
   echo "=== [$name] $*"
   timeout --kill-after=10 "$limit" "$@" 2>&1 | tee "$log"

@@ -46,6 +46,10 @@ fi
 for bin in chromium nvim rg; do command -v "$bin" >/dev/null || die "$bin is not on PATH after apt"; done
 
 # --- 2. code-server, in a scratch project outside the repo ---------------------------------------
+# One installer at a time (two checkouts running the e2e tests at once share the scratch dir).
+mkdir -p "$(dirname "$E2E_HOME")"
+exec 9>"$E2E_HOME.lock"
+flock 9
 stamp="$E2E_HOME/.installed-code-server-$CODE_SERVER_VERSION"
 if [ -f "$stamp" ] && [ -x "$E2E_HOME/node_modules/.bin/code-server" ]; then
   say "code-server $CODE_SERVER_VERSION already installed in $E2E_HOME"
