@@ -131,6 +131,38 @@ describe('EditBuilder', () => {
     assert.equal(edited('kind: A', (b) => b.insertDocumentAfter(7, ['kind: C'])), 'kind: A\n---\nkind: C\n');
   });
 
+  it('writes a block under an explicit null, and flow inside a flow map', () => {
+    assert.equal(
+      edited('c:\n  probe: null\n  x: 1\n', (b, v, r) => b.setValue(v.pair(v.get(r, 'c'), 'probe')!, { tcpSocket: { port: 80 } })),
+      'c:\n  probe:\n    tcpSocket:\n      port: 80\n  x: 1\n',
+    );
+    assert.equal(
+      edited('c: [{name: app, probe: , x: 1}]\n', (b, v, r) => b.setValue(v.pair(v.at(r, ['c', 0]), 'probe')!, { tcpSocket: { port: 80 } })),
+      'c: [{name: app, probe: {tcpSocket: {port: 80}}, x: 1}]\n',
+    );
+  });
+
+  it('writes new block sequences the way the file writes its own', () => {
+    const unindented = 'spec:\n  rules:\n  - host: a\n';
+    assert.equal(
+      edited(unindented, (b, v, r) => b.addPair(v.map(v.get(r, 'spec'))!, 'tls', [{ hosts: ['a'], secretName: 'x' }])),
+      'spec:\n  rules:\n  - host: a\n  tls:\n  - hosts: [a]\n    secretName: x\n',
+    );
+    const wide = 'spec:\n    rules:\n        -   host: a\n';
+    assert.equal(
+      edited(wide, (b, v, r) => b.addPair(v.map(v.get(r, 'spec'))!, 'tls', [{ hosts: ['a'], secretName: 'x' }])),
+      'spec:\n    rules:\n        -   host: a\n    tls:\n        -   hosts: [a]\n            secretName: x\n',
+    );
+  });
+
+  it('removes a merge line rather than leave `<<: {}`', () => {
+    const text = 'spec:\n  <<: {hostPID: true}\n  containers: []\n';
+    assert.equal(
+      edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'spec'))!, v.pair(v.get(r, 'spec'), 'hostPID')!)),
+      'spec:\n  containers: []\n',
+    );
+  });
+
   it('renders values that need quotes', () => {
     assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', 'yes')), 'a: {x: "yes"}\n');
     assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', '0.0.0.0/0')), 'a: {x: "0.0.0.0/0"}\n');

@@ -22,8 +22,16 @@ export function needsProbes(r: Resource, c: Container): boolean {
 export type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
 
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc', 'exec'];
-/** Unnamed ports that are HTTP by convention. */
-const HTTP_PORT_NUMBERS = new Set([80, 3000, 5000, 8000, 8080, 8081, 9000]);
+/**
+ * Unnamed ports that are HTTP by convention. 9000 is not one: it is just as often FastCGI
+ * (php-fpm) or a database's native protocol (ClickHouse), where an HTTP GET always fails.
+ */
+const HTTP_PORT_NUMBERS = new Set([80, 3000, 5000, 8000, 8080, 8081]);
+
+/** A port name that says HTTP: `http`, `web`, `http-api`; not metrics, and not webhooks (served over TLS). */
+function httpPortName(name: string): boolean {
+  return /http|web/i.test(name) && !/metric|webhook/i.test(name);
+}
 
 const TIMING: Record<ProbeKind, Record<string, number>> = {
   livenessProbe: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
@@ -33,10 +41,18 @@ const TIMING: Record<ProbeKind, Record<string, number>> = {
 
 const PATHS: Record<ProbeKind, string> = { livenessProbe: '/healthz', readinessProbe: '/ready', startupProbe: '/healthz' };
 
+const PLACEHOLDER: YamlValue = {
+  command: ['sh', '-c', 'echo "replace this with a command that fails when the app is unhealthy"'],
+};
+
 export interface ProbePlan {
   value: YamlValue;
   /** What the probe does, for the fix title. */
   summary: string;
+  /** What the user should check before relying on it, for the fix title. */
+  check: string;
+  /** Rules the probe may bring to light (a copied liveness delay is startup-probe-missing's business). */
+  reveals?: readonly string[];
 }
 
 function toValue(r: Resource, node: unknown): YamlValue {
@@ -44,11 +60,19 @@ function toValue(r: Resource, node: unknown): YamlValue {
   return (n && typeof n.toJS === 'function' ? n.toJS(r.view.doc) : null) as YamlValue;
 }
 
+/** A positive whole number of seconds set on `probe`, if any. */
+function seconds(r: Resource, probe: unknown, key: string): number | undefined {
+  const n = r.view.value(r.view.get(probe, key));
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 /**
  * A probe for the container: the handler of a probe it already has, else an HTTP GET on a port
- * that looks like HTTP, else a TCP check on its first TCP port, else an exec placeholder that
- * says what to replace. Timing suits the kind; a copied handler never brings the other probe's
- * initial delay with it.
+ * that looks like HTTP (HTTPS on a port named so), else a TCP check on its first TCP port (not
+ * a metrics one when it has another), else an exec placeholder that says what to replace.
+ * Timing suits the kind; a copied handler keeps its timeout (a slow endpoint stays slow), and
+ * brings the other probe's initial delay only into a liveness probe of a container without a
+ * startup probe, which would otherwise restart a container that is still starting.
  */
 export function planProbe(r: Resource, c: Container, kind: ProbeKind): ProbePlan {
   const v = r.view;
@@ -57,9 +81,19 @@ export function planProbe(r: Resource, c: Container, kind: ProbeKind): ProbePlan
     const probe = v.map(v.get(c.node, other));
     const handler = HANDLERS.find((h) => v.has(probe, h));
     if (!probe || !handler) continue;
+    const value: { [key: string]: YamlValue } = { [handler]: toValue(r, v.get(probe, handler)) };
+    const delay = seconds(r, probe, 'initialDelaySeconds');
+    const startup = v.map(v.get(c.node, 'startupProbe'));
+    const keepDelay = kind === 'livenessProbe' && delay !== undefined && !startup;
+    if (keepDelay) value.initialDelaySeconds = delay;
+    Object.assign(value, TIMING[kind]);
+    const timeout = seconds(r, probe, 'timeoutSeconds');
+    if (timeout !== undefined) value.timeoutSeconds = timeout;
     return {
-      value: { [handler]: toValue(r, v.get(probe, handler)), ...TIMING[kind] },
-      summary: `the same ${handler} check as the ${other}`,
+      value,
+      summary: `the same ${handler} check as the ${other}${keepDelay ? `, after its ${delay}s delay` : ''}`,
+      check: handler === 'httpGet' ? 'check the endpoint and timing suit this probe' : 'check the timing suits this probe',
+      ...(keepDelay ? { reveals: ['startup-probe-missing'] } : {}),
     };
   }
   const ports = v.items(v.get(c.node, 'ports')).flatMap((p) => {
@@ -68,27 +102,31 @@ export function planProbe(r: Resource, c: Container, kind: ProbeKind): ProbePlan
     const name = v.str(v.get(p, 'name'));
     return protocol === 'TCP' && typeof number === 'number' ? [{ number, name }] : [];
   });
-  const http = ports.find((p) =>
-    p.name ? /http|web/i.test(p.name) && !/metric/i.test(p.name) : HTTP_PORT_NUMBERS.has(p.number),
-  );
+  const http = ports.find((p) => (p.name ? httpPortName(p.name) : HTTP_PORT_NUMBERS.has(p.number)));
   if (http) {
     const port = http.name ?? http.number;
+    // The kubelet does not verify the certificate, so HTTPS needs nothing but the scheme.
+    const https = http.name !== undefined && /https/i.test(http.name);
     return {
-      value: { httpGet: { path: PATHS[kind], port }, ...TIMING[kind] },
-      summary: `HTTP GET ${PATHS[kind]} on port ${port}`,
+      value: { httpGet: https ? { path: PATHS[kind], port, scheme: 'HTTPS' } : { path: PATHS[kind], port }, ...TIMING[kind] },
+      summary: `${https ? 'HTTPS' : 'HTTP'} GET ${PATHS[kind]} on port ${port}`,
+      check: 'check the path and timing suit the app',
     };
   }
-  const first = ports[0];
+  // The port that serves the app, not the one that exports its metrics, when there is a choice.
+  const first = ports.find((p) => !/metric/i.test(p.name ?? '')) ?? ports[0];
   if (first) {
     const port = first.name ?? first.number;
-    return { value: { tcpSocket: { port }, ...TIMING[kind] }, summary: `a TCP check on port ${port}` };
+    return {
+      value: { tcpSocket: { port }, ...TIMING[kind] },
+      summary: `a TCP check on port ${port}`,
+      check: 'check the port and timing suit the app',
+    };
   }
   return {
-    value: {
-      exec: { command: ['sh', '-c', 'echo "replace this with a command that fails when the app is unhealthy"'] },
-      ...TIMING[kind],
-    },
-    summary: 'a placeholder command to replace',
+    value: { exec: PLACEHOLDER, ...TIMING[kind] },
+    summary: 'a placeholder `sh -c` command that always passes',
+    check: 'replace it with a real health check; the image needs `sh`',
   };
 }
 
@@ -104,9 +142,10 @@ export function missingProbes(r: Resource, c: Container): ProbeKind[] {
 export function addProbeFix(r: Resource, c: Container, kind: ProbeKind): Fix {
   const plan = planProbe(r, c, kind);
   return {
-    title: `Add a ${KIND_WORD[kind]} probe: ${plan.summary} (check the path and timing suit the app)`,
+    title: `Add a ${KIND_WORD[kind]} probe: ${plan.summary} (${plan.check})`,
     safety: 'suggestion',
     apply: (b) => writeProbe(b, c, kind, plan.value),
+    ...(plan.reveals ? { reveals: plan.reveals } : {}),
   };
 }
 
@@ -114,11 +153,23 @@ export function addProbeFix(r: Resource, c: Container, kind: ProbeKind): Fix {
 export function addAllProbesFix(r: Resource, c: Container): Fix | undefined {
   const kinds = missingProbes(r, c);
   if (kinds.length < 2) return undefined;
+  const plans = kinds.map((kind) => planProbe(r, c, kind));
+  const [first, second] = plans as [ProbePlan, ProbePlan];
+  // Both come from the container's ports (no probe to copy): say it once where they agree.
+  const paths = /^(HTTPS?) GET (\S+) (on port .*)$/;
+  const a = paths.exec(first.summary);
+  const b = paths.exec(second.summary);
+  const summary =
+    first.summary === second.summary
+      ? first.summary
+      : a && b && a[1] === b[1] && a[3] === b[3]
+        ? `${a[1]} GET ${a[2]} and ${b[2]} ${a[3]}`
+        : `${first.summary}; ${second.summary}`;
   return {
-    title: 'Add all missing probes (liveness and readiness; check the paths and timing suit the app)',
+    title: `Add liveness and readiness probes: ${summary} (${first.check})`,
     safety: 'suggestion',
     apply: (b) => {
-      for (const kind of kinds) writeProbe(b, c, kind, planProbe(r, c, kind).value);
+      kinds.forEach((kind, i) => writeProbe(b, c, kind, plans[i]!.value));
     },
   };
 }

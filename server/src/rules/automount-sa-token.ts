@@ -9,7 +9,7 @@ export default defineRule({
     severity: 'warning',
     target: 'pod',
     description:
-      'By default every pod gets a token for its service account mounted at /var/run/secrets/kubernetes.io/serviceaccount. Most applications never call the Kubernetes API, but an attacker who gets into the pod can use that token to.',
+      'By default every pod gets a token for its service account mounted at /var/run/secrets/kubernetes.io/serviceaccount. Most applications never call the Kubernetes API, but an attacker who gets into the pod can use that token to call the API server with everything the service account is allowed to do.',
     remediation:
       'Add `automountServiceAccountToken: false` to the pod spec (or to its ServiceAccount). Pods that do call the API should use a dedicated service account with narrow RBAC.',
     messages: {

@@ -23,13 +23,15 @@ export default defineRule({
     const p = r.view.pair(r.pod.node, 'hostNetwork');
     if (!p || !r.view.isTrue(p.value)) return;
     const spec = r.pod.node;
+    // `yes` and `True` mean true too: the title quotes what is written.
+    const written = r.view.scalarNode(p.value)?.source ?? 'true';
     ctx.report({
       at: p,
       part: 'value',
       messageId: 'hostNetwork',
       fixes: [
         {
-          title: 'Remove `hostNetwork: true` (the pod gets its own network namespace and IP)',
+          title: `Remove \`hostNetwork: ${written}\` (the pod gets its own network namespace and IP)`,
           safety: 'suggestion',
           apply: (b) => b.removePair(spec, p),
           // Off the host network, the pod is subject to NetworkPolicies, and may have none.

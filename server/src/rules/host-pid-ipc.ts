@@ -25,11 +25,13 @@ export default defineRule({
       const p = r.view.pair(r.pod.node, key);
       if (!p || !r.view.isTrue(p.value)) continue;
       const spec = r.pod.node;
+      // `yes` and `True` mean true too: the title quotes what is written.
+      const written = r.view.scalarNode(p.value)?.source ?? 'true';
       ctx.report({
         at: p,
         part: 'value',
         messageId: key,
-        fixes: [{ title: `Remove \`${key}: true\` (the pod stops seeing the node's ${key === 'hostPID' ? 'processes' : 'shared memory'})`, safety: 'suggestion', apply: (b) => b.removePair(spec, p) }],
+        fixes: [{ title: `Remove \`${key}: ${written}\` (the pod stops seeing the node's ${key === 'hostPID' ? 'processes' : 'shared memory'})`, safety: 'suggestion', apply: (b) => b.removePair(spec, p) }],
       });
     }
   },

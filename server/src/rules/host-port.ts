@@ -1,4 +1,4 @@
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -17,7 +17,8 @@ export default defineRule({
     },
   },
   check(ctx) {
-    forEachContainer(ctx, (c, _pod, r) => {
+    forEachContainer(ctx, (c, pod, r) => {
+      const hostNetwork = r.view.isTrue(r.view.get(pod.node, 'hostNetwork'));
       for (const port of r.view.items(r.view.get(c.node, 'ports'))) {
         const p = r.view.pair(port, 'hostPort');
         const value = r.view.value(p?.value);
@@ -26,13 +27,19 @@ export default defineRule({
         const protocol = r.view.text(r.view.get(port, 'protocol')) ?? 'TCP';
         const shown = protocol === 'TCP' ? String(value) : `${value}/${protocol}`;
         const portMap = r.view.map(port)!;
-        ctx.report({
-          at: p,
-          part: 'value',
-          messageId: 'hostPort',
-          data: { name: c.name, port: shown },
-          fixes: [{ title: 'Remove `hostPort` (reach the port through a Service instead)', safety: 'suggestion', apply: (b) => b.removePair(portMap, p) }],
-        });
+        // On the host network the container listens on the node's address whatever hostPort says
+        // (Kubernetes fills it in from containerPort): removing it would silence the finding and
+        // change nothing. host-network's fix is the one that closes the port.
+        const fixes: Fix[] = hostNetwork
+          ? []
+          : [
+              {
+                title: `Remove \`hostPort: ${value}\` (the node stops forwarding that port to the pod; reach it through a Service instead)`,
+                safety: 'suggestion',
+                apply: (b) => b.removePair(portMap, p),
+              },
+            ];
+        ctx.report({ at: p, part: 'value', messageId: 'hostPort', data: { name: c.name, port: shown }, fixes });
       }
     });
   },

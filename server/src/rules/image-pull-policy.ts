@@ -30,10 +30,18 @@ export default defineRule({
       const ref = parseImage(r.view.text(r.view.get(c.node, 'image')) ?? '');
       // A digest names fixed content: a cached copy cannot be stale, but it is still usable without credentials.
       const risk = ref.digest ? RISK_DIGEST : RISK_TAG;
+      // A suggestion, never fix-all: pods then depend on the registry (and their pull credentials)
+      // at every start, and a re-pushed tag is picked up; `Never` usually means a preloaded image.
+      const effect =
+        policy === 'Never'
+          ? 'pods then pull the image at every start and fail if it exists only on the nodes'
+          : ref.digest
+            ? 'every pod start then checks the registry and fails while it is unreachable or the pod lacks pull credentials'
+            : 'every pod start then checks the registry, fails while it is unreachable, and picks up a re-pushed tag';
       const fixes: Fix[] = [
         {
-          title: 'Set `imagePullPolicy: Always`',
-          safety: 'safe',
+          title: `Set \`imagePullPolicy: Always\` (${effect})`,
+          safety: 'suggestion',
           apply: (b) => (p ? b.setValue(p, 'Always') : b.addPair(c.node, 'imagePullPolicy', 'Always')),
         },
       ];

@@ -27,6 +27,8 @@ export default defineRule({
     messages: {
       missing:
         'Ingress "{{name}}" {{tls}}, so {{hosts}} is served over plain HTTP, where cookies, tokens and passwords can be read and changed in transit. Add `spec.tls` with the hosts and a certificate Secret.',
+      alb:
+        'Ingress "{{name}}" {{tls}} and no HTTPS listener, so {{hosts}} is served over plain HTTP, where cookies, tokens and passwords can be read and changed in transit. Set `alb.ingress.kubernetes.io/certificate-arn` to an ACM certificate and add HTTPS to `alb.ingress.kubernetes.io/listen-ports`.',
     },
   },
   check(ctx) {
@@ -52,15 +54,26 @@ export default defineRule({
     const spec = v.map(specPair?.value);
     const secretName = `${r.name ?? 'ingress'}-tls`;
     const entry: { [key: string]: YamlValue } = hosts.length > 0 ? { hosts, secretName } : { secretName };
-    const fixes: Fix[] = spec
+    // The AWS Load Balancer Controller takes its certificate from ACM, and its listeners from the
+    // `listen-ports` annotation: a `spec.tls` Secret would silence the finding and leave the
+    // load balancer on plain HTTP. The certificate ARN needs the user's input.
+    const alb =
+      v.text(v.get(specPair?.value, 'ingressClassName')) === 'alb' ||
+      v.text(v.get(annotations, 'kubernetes.io/ingress.class')) === 'alb' ||
+      v.pairs(annotations).some((p) => (v.keyOf(p) ?? '').startsWith('alb.ingress.kubernetes.io/'));
+    const fixes: Fix[] = spec && !alb
       ? [
           {
-            title: `Add \`tls\` for ${hostText} with certificate Secret "${secretName}" (the Secret must exist, for example from cert-manager)`,
+            // Without hosts the entry is the controller's default certificate, which cert-manager cannot issue.
+            title:
+              hosts.length > 0
+                ? `Add \`tls\` for ${hostText} with certificate Secret "${secretName}" (the Secret must exist, for example from cert-manager)`
+                : `Add \`tls\` without hosts, with certificate Secret "${secretName}" (the Secret must exist and hold the certificate clients expect; cert-manager cannot issue one without hosts)`,
             safety: 'suggestion',
             apply: (b) => (tlsPair ? b.setValue(tlsPair, [entry]) : b.addPair(spec, 'tls', [entry])),
           },
         ]
       : [];
-    ctx.report({ at: tlsPair ?? specPair ?? r.anchor, messageId: 'missing', data: { name: r.name ?? '?', hosts: hostText, tls: tlsText }, fixes });
+    ctx.report({ at: tlsPair ?? specPair ?? r.anchor, messageId: alb ? 'alb' : 'missing', data: { name: r.name ?? '?', hosts: hostText, tls: tlsText }, fixes });
   },
 });

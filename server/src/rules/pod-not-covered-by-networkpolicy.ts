@@ -1,7 +1,7 @@
 import { memoize, podLabels, type Resource } from '../k8s/resource.ts';
 import { matches, readSelector, sameNamespace, type Selector } from '../k8s/selectors.ts';
 import { defineRule, type Fix } from '../engine/rule.ts';
-import { renderBlock, type YamlValue } from '../yaml/edit.ts';
+import { renderBlock, type Style, type YamlValue } from '../yaml/edit.ts';
 
 interface Policy {
   namespace: string | undefined;
@@ -51,8 +51,8 @@ const DNS_EGRESS: YamlValue = {
 };
 
 /** A new document's lines; its top-level keys start in column 0. */
-function documentLines(doc: { [key: string]: YamlValue }, unit: string): string[] {
-  return renderBlock(doc, '', unit);
+function documentLines(doc: { [key: string]: YamlValue }, style: Style): string[] {
+  return renderBlock(doc, '', style);
 }
 
 function allowPolicyFix(r: Resource): Fix | undefined {
@@ -73,15 +73,16 @@ function allowPolicyFix(r: Resource): Fix | undefined {
     apply: (b) =>
       b.insertDocumentAfter(
         b.text.length,
-        documentLines({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metadata(name, r.namespace), spec }, b.unit()),
+        documentLines({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metadata(name, r.namespace), spec }, b.style()),
       ),
   };
 }
 
 function defaultDenyFix(r: Resource): Fix {
-  const ns = r.namespace ?? 'default';
+  // Without a namespace in the manifest the policy lands wherever the file is applied.
+  const where = r.namespace ? `namespace "${r.namespace}"` : 'the namespace this file is applied to';
   return {
-    title: `Add a default-deny NetworkPolicy for namespace "${ns}" (blocks all traffic that no other policy allows, except DNS)`,
+    title: `Add a default-deny NetworkPolicy for ${where} (blocks all traffic of every pod there that no other policy allows, except DNS)`,
     safety: 'suggestion',
     apply: (b) =>
       b.insertDocumentAfter(
@@ -93,7 +94,7 @@ function defaultDenyFix(r: Resource): Fix {
             metadata: metadata('default-deny', r.namespace),
             spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [DNS_EGRESS] },
           },
-          b.unit(),
+          b.style(),
         ),
       ),
   };

@@ -43,30 +43,43 @@ function isObject(v: YamlValue): v is { [key: string]: YamlValue } {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** How the file writes block structure: the indentation step, and how sequences sit under keys. */
+export interface Style {
+  /** One level of indentation. */
+  unit: string;
+  /** How far a block sequence's dashes sit right of their key ('' for `key:\n- item`). */
+  seqIndent: string;
+  /** What follows the dash (`- ` usually, `-   ` in some 4-space files). */
+  dashGap: string;
+}
+
+export const DEFAULT_STYLE: Style = { unit: '  ', seqIndent: '  ', dashGap: ' ' };
+
 /** Lines for `key: value` at `indent`; objects open a block, arrays of objects become block sequences. */
-function renderPair(key: string, value: YamlValue, indent: string, unit: string): string[] {
+function renderPair(key: string, value: YamlValue, indent: string, style: Style): string[] {
   const k = renderScalar(key);
   if (isObject(value) && Object.keys(value).length > 0) {
-    return [`${indent}${k}:`, ...renderBlock(value, indent + unit, unit)];
+    return [`${indent}${k}:`, ...renderBlock(value, indent + style.unit, style)];
   }
   if (Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v))) {
-    return [`${indent}${k}:`, ...renderSequence(value, indent + unit, unit)];
+    return [`${indent}${k}:`, ...renderSequence(value, indent + style.seqIndent, style)];
   }
   return [`${indent}${k}: ${renderFlow(value)}`];
 }
 
-export function renderBlock(obj: { [key: string]: YamlValue }, indent: string, unit: string): string[] {
-  return Object.entries(obj).flatMap(([k, v]) => renderPair(k, v, indent, unit));
+export function renderBlock(obj: { [key: string]: YamlValue }, indent: string, style: Style = DEFAULT_STYLE): string[] {
+  return Object.entries(obj).flatMap(([k, v]) => renderPair(k, v, indent, style));
 }
 
-function renderSequence(items: YamlValue[], indent: string, unit: string): string[] {
+function renderSequence(items: YamlValue[], indent: string, style: Style): string[] {
   const out: string[] = [];
+  const inner = indent + ' '.repeat(1 + style.dashGap.length);
   for (const item of items) {
     if (isObject(item) && Object.keys(item).length > 0) {
-      const lines = renderBlock(item, indent + '  ', unit);
-      out.push(`${indent}- ${lines[0]!.trimStart()}`, ...lines.slice(1));
+      const lines = renderBlock(item, inner, style);
+      out.push(`${indent}-${style.dashGap}${lines[0]!.trimStart()}`, ...lines.slice(1));
     } else {
-      out.push(`${indent}- ${renderFlow(item)}`);
+      out.push(`${indent}-${style.dashGap}${renderFlow(item)}`);
     }
   }
   return out;
@@ -77,6 +90,8 @@ export class EditBuilder {
   readonly lines: LineMap;
   readonly eol: string;
   private unitCache: string | undefined;
+  private styleCache: Style | undefined;
+  private flowPairs: WeakSet<object> | undefined;
 
   constructor(
     readonly text: string,
@@ -104,29 +119,57 @@ export class EditBuilder {
     const key = pair.key as YamlNode;
     const node = pair.value as YamlNode | null;
     const range = node?.range;
-    const blockList = Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v));
-    if (range && range[1] > range[0] && !blockList && (isScalar(node) || !isObject(value))) {
+    const structured = (isObject(value) && Object.keys(value).length > 0) || (Array.isArray(value) && value.some((v) => isObject(v) || Array.isArray(v)));
+    const inFlow = this.isInFlow(pair);
+    // An explicit null (`key: null`, `key: ~`) is as empty as `key:` when a block goes there.
+    const emptyish = !range || range[1] <= range[0] || (isScalar(node) && node.value === null && structured && !inFlow);
+    if (!emptyish && (inFlow || !structured || isScalar(node))) {
       // Keep the quoting style of a string that stays a string.
-      const old = this.text.slice(range[0], range[1]);
+      const old = this.text.slice(range![0], range![1]);
       const quote = old[0] === "'" || old[0] === '"' ? old[0] : undefined;
       const rendered =
         quote && typeof value === 'string' && !value.includes(quote) && !value.includes('\\') ? `${quote}${value}${quote}` : renderFlow(value);
-      this.replace(range[0], range[1], rendered);
+      this.replace(range![0], range![1], rendered);
       return;
     }
-    // Empty value (`key:`): write after the colon.
     const keyEnd = key.range![1];
     const colon = this.text.indexOf(':', keyEnd);
     const after = colon >= 0 ? colon + 1 : keyEnd;
-    if ((isObject(value) && Object.keys(value).length > 0) || blockList) {
-      const indent = this.columnOf(key.range![0]) + this.unit().length;
-      const lines = blockList
-        ? renderSequence(value as YamlValue[], ' '.repeat(indent), this.unit())
-        : renderBlock(value as { [key: string]: YamlValue }, ' '.repeat(indent), this.unit());
-      this.replace(after, range && range[1] > after ? range[1] : after, this.eol + lines.join(this.eol));
+    const end = range && range[1] > after ? range[1] : after;
+    if (structured && !inFlow) {
+      // A block under the key, at the file's indentation.
+      const col = this.columnOf(key.range![0]);
+      const style = this.style();
+      const lines = Array.isArray(value)
+        ? renderSequence(value, ' '.repeat(col) + style.seqIndent, style)
+        : renderBlock(value as { [key: string]: YamlValue }, ' '.repeat(col) + style.unit, style);
+      this.replace(after, end, this.eol + lines.join(this.eol));
     } else {
-      this.replace(after, range && range[1] > after ? range[1] : after, ' ' + renderFlow(value));
+      this.replace(after, end, ' ' + renderFlow(value));
     }
+  }
+
+  /** Whether a pair sits inside a flow collection (where only flow style may be written). */
+  private isInFlow(pair: Pair): boolean {
+    if (!this.flowPairs) {
+      const set = new WeakSet<object>();
+      const walk = (node: unknown, flow: boolean, depth: number): void => {
+        if (depth > 60) return;
+        if (isMap(node)) {
+          const f = flow || !!node.flow;
+          for (const p of node.items as Pair[]) {
+            if (f) set.add(p);
+            walk(p.value, f, depth + 1);
+          }
+        } else if (isSeq(node)) {
+          const f = flow || !!node.flow;
+          for (const item of node.items) walk(item, f, depth + 1);
+        }
+      };
+      walk(this.view.doc.contents, false, 0);
+      this.flowPairs = set;
+    }
+    return this.flowPairs.has(pair);
   }
 
   /**
@@ -173,7 +216,7 @@ export class EditBuilder {
       throw new Error('cannot add to an empty block map without its pair');
     }
     const indent = ' '.repeat(this.columnOf((first.key as YamlNode).range![0]));
-    const lines = renderPair(key, value, indent, this.unit());
+    const lines = renderPair(key, value, indent, this.style());
     this.insertLinesAfter(pairEnd(last), lines);
   }
 
@@ -182,7 +225,11 @@ export class EditBuilder {
     if (!map.items.includes(pair)) {
       // The pair came in through a `<<` merge: remove it where it is written.
       const holder = this.holderOf(map, pair, 0);
-      if (holder && holder !== map) this.removePair(holder, pair);
+      if (!holder || holder === map) return;
+      // `<<: {only: this}` written inline would be left as `<<: {}`: take the merge line instead.
+      const mergePair = (map.items as Pair[]).find((p) => p.value === holder);
+      if (mergePair && holder.items.length === 1) this.removePair(map, mergePair);
+      else this.removePair(holder, pair);
       return;
     }
     const index = map.items.indexOf(pair);
@@ -282,7 +329,7 @@ export class EditBuilder {
     const dash = this.dashBefore(last.range![0]);
     const indent = ' '.repeat(this.columnOf(dash));
     const lines = isObject(value)
-      ? renderSequence([value], indent, this.unit())
+      ? renderSequence([value], indent, { ...this.style(), dashGap: this.gapAfter(dash) })
       : [`${indent}- ${renderFlow(value)}`];
     this.insertLinesAfter(last.range![1], lines);
   }
@@ -340,6 +387,42 @@ export class EditBuilder {
     }
     this.unitCache = ' '.repeat(best);
     return this.unitCache;
+  }
+
+  /** The file's style for new block structure, read from its existing sequences. */
+  style(): Style {
+    if (this.styleCache) return this.styleCache;
+    const unit = this.unit();
+    let seqIndent: string | undefined;
+    let dashGap: string | undefined;
+    const walk = (node: unknown, keyCol: number | undefined, depth: number): void => {
+      if (depth > 40 || (seqIndent !== undefined && dashGap !== undefined)) return;
+      const n = this.view.deref(node);
+      if (isMap(n) && !n.flow) {
+        for (const p of n.items as Pair[]) walk(p.value, this.columnOf((p.key as YamlNode).range![0]), depth + 1);
+      } else if (isSeq(n) && !n.flow) {
+        const first = n.items[0] as YamlNode | undefined;
+        if (first?.range) {
+          const dash = this.dashBefore(first.range[0]);
+          if (seqIndent === undefined && keyCol !== undefined && dash !== first.range[0] && this.startsLine(dash)) {
+            seqIndent = ' '.repeat(Math.max(0, this.columnOf(dash) - keyCol));
+          }
+          if (dashGap === undefined && isMap(first) && !first.flow && dash !== first.range[0]) dashGap = this.gapAfter(dash);
+        }
+        for (const item of n.items) walk(item, undefined, depth + 1);
+      }
+    };
+    walk(this.view.doc.contents, undefined, 0);
+    this.styleCache = { unit, seqIndent: seqIndent ?? unit, dashGap: dashGap ?? ' ' };
+    return this.styleCache;
+  }
+
+  /** The white space between a dash and the item after it. */
+  private gapAfter(dash: number): string {
+    let i = dash + 1;
+    while (this.text[i] === ' ') i++;
+    const gap = i - dash - 1;
+    return ' '.repeat(gap >= 1 && gap <= 8 ? gap : 1);
   }
 
   columnOf(offset: number): number {
