@@ -86,7 +86,8 @@ describe('code actions', () => {
   });
 
   it('offers fix-all as source.fixAll.kubeguard with safe fixes only', async () => {
-    const text = readFileSync(join(EXAMPLES, 'worker.yaml'), 'utf8');
+    // The example worker, with a user id: `runAsNonRoot: true` then changes nothing at run time.
+    const text = readFileSync(join(EXAMPLES, 'worker.yaml'), 'utf8').replace('privileged: true\n', 'privileged: true\n            runAsUser: 1000\n');
     const { uri, diagnostics } = await open(text);
     const actions: any[] = await client.request('textDocument/codeAction', {
       textDocument: { uri },
@@ -97,11 +98,13 @@ describe('code actions', () => {
     assert.equal(actions[0].kind, 'source.fixAll.kubeguard');
     const fixed = applyLspEdits(text, actions[0].edit.changes[uri]);
     const again = await open(fixed);
-    // allowPrivilegeEscalation and seccomp are safe fixes; privileged and runAsNonRoot change behaviour.
-    assert.equal(count(again.diagnostics, 'allow-privilege-escalation'), 0);
-    assert.equal(count(again.diagnostics, 'seccomp-profile-required'), 0);
-    assert.equal(count(again.diagnostics, 'privileged-container'), count(diagnostics, 'privileged-container'));
-    assert.equal(count(again.diagnostics, 'run-as-non-root'), count(diagnostics, 'run-as-non-root'));
+    // runAsNonRoot for a container that already runs as UID 1000 is a safe fix; privileged,
+    // allowPrivilegeEscalation (no_new_privs) and seccomp change behaviour.
+    assert.equal(count(diagnostics, 'run-as-non-root'), 1);
+    assert.equal(count(again.diagnostics, 'run-as-non-root'), 0);
+    for (const code of ['privileged-container', 'allow-privilege-escalation', 'seccomp-profile-required']) {
+      assert.equal(count(again.diagnostics, code), count(diagnostics, code), code);
+    }
     assert.ok(fixed.startsWith(text.split('\n')[0]!), 'the comment on the first line is kept');
   });
 

@@ -109,14 +109,15 @@ describe('kubeguard CLI', () => {
 
   it('fix --dry-run prints a unified diff and writes nothing; fix writes the safe fixes', () => {
     const file = join(dir, 'fixme.yaml');
-    const text = '# keep me\n' + PRIVILEGED;
+    // Runs as UID 1000 already, so `runAsNonRoot: true` is a safe fix; the rest changes behaviour.
+    const text = '# keep me\n' + PRIVILEGED.replace('privileged: true\n', 'privileged: true\n        runAsUser: 1000\n');
     writeFileSync(file, text);
     const dry = cli(['fix', '--dry-run', 'fixme.yaml'], { cwd: dir });
     assert.equal(dry.code, 0);
     assert.match(dry.stdout, /^-{3} a\/fixme\.yaml/m);
     assert.match(dry.stdout, /^\+{3} b\/fixme\.yaml/m);
-    assert.match(dry.stdout, /^\+ +allowPrivilegeEscalation: false$/m);
-    assert.match(dry.stderr, /Would apply \d+ safe fixes in 1 file\./);
+    assert.match(dry.stdout, /^\+ +runAsNonRoot: true$/m);
+    assert.match(dry.stderr, /Would apply \d+ safe fix(es)? in 1 file\./);
     assert.equal(readFileSync(file, 'utf8'), text, 'dry run writes nothing');
 
     const real = cli(['fix', 'fixme.yaml'], { cwd: dir });
@@ -126,7 +127,8 @@ describe('kubeguard CLI', () => {
     assert.ok(fixed.startsWith('# keep me\napiVersion: v1\n'), 'comments and order kept');
     assert.match(fixed, /privileged: true/, 'behaviour-changing fixes are not applied');
     const lint = JSON.parse(cli(['lint', '--format', 'json', 'fixme.yaml'], { cwd: dir }).stdout) as any[];
-    assert.ok(!lint.some((f) => f.ruleId === 'allow-privilege-escalation'));
+    assert.ok(!lint.some((f) => f.ruleId === 'run-as-non-root'));
+    assert.ok(lint.some((f) => f.ruleId === 'allow-privilege-escalation'), 'no_new_privs changes behaviour: not a safe fix');
     assert.equal(cli(['fix', 'fixme.yaml'], { cwd: dir }).stderr, 'No safe fixes to apply.\n');
     assert.equal(cli(['fix', '-'], { cwd: dir }).code, 2);
     assert.equal(cli(['lint', '--dry-run', 'fixme.yaml'], { cwd: dir }).code, 2);

@@ -76,14 +76,23 @@ spec:
           image: nginx:1.27
           securityContext:
             privileged: true
+            runAsUser: 1000
         - name: b
           image: nginx:1.27
+          securityContext:
+            runAsUser: 1000
+            capabilities:
+              drop: [all]
 `;
     const result = fixAll(text);
     const after = ids(result.text);
-    assert.ok(!after.includes('allow-privilege-escalation'), 'safe: allowPrivilegeEscalation false for both containers');
-    assert.ok(!after.includes('seccomp-profile-required'));
+    assert.ok(!after.includes('run-as-non-root'), 'safe: runAsNonRoot true where both already run as UID 1000');
+    assert.match(result.text, /drop: \[ALL\]/, 'safe: `all` written `ALL`');
     assert.ok(after.includes('privileged-container'), 'behaviour-changing fixes are not applied');
+    // no_new_privs and RuntimeDefault seccomp change what the processes may do; and
+    // allowPrivilegeEscalation false next to privileged: true is refused by the API server.
+    assert.ok(after.includes('allow-privilege-escalation'));
+    assert.ok(after.includes('seccomp-profile-required'));
     assert.ok(after.includes('read-only-root-fs'));
     assert.ok(result.passes >= 1 && result.passes <= 10);
     // Running it again changes nothing.
@@ -148,6 +157,7 @@ describe('fix-all round trip over the peer corpus', { skip: existsSync(CORPUS) ?
         }
       });
     }
-    assert.ok(files > 500 && changed > 100, `${changed} of ${files} files changed`);
+    // Few files: most hardening (no_new_privs, seccomp, capabilities) changes behaviour and is not a safe fix.
+    assert.ok(files > 500 && changed > 20, `${changed} of ${files} files changed`);
   });
 });

@@ -1,4 +1,5 @@
 import { containerField, isWindowsPod, setContainerField } from '../k8s/pod.ts';
+import { capabilitiesOf } from '../k8s/security.ts';
 import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
 export default defineRule({
@@ -26,7 +27,26 @@ export default defineRule({
       if (isWindowsPod(r, pod)) return;
       const f = containerField(r, c, 'allowPrivilegeEscalation');
       if (f.value === false) return;
-      const fixes: Fix[] = [{ title: 'Set `allowPrivilegeEscalation: false`', safety: 'safe', apply: setContainerField(c, 'allowPrivilegeEscalation', false) }];
+      const fixes: Fix[] = [];
+      // The API server refuses `allowPrivilegeEscalation: false` next to `privileged: true` or an
+      // added `CAP_SYS_ADMIN` (spelled exactly so): those findings' own fixes come first.
+      const conflict =
+        containerField(r, c, 'privileged').value === true || capabilitiesOf(r, c).add.some((a) => a.written === 'CAP_SYS_ADMIN');
+      if (!conflict) {
+        const set = setContainerField(c, 'allowPrivilegeEscalation', false);
+        if (typeof f.value === 'string' && f.value.trim().toLowerCase() === 'false') {
+          // The quoted "false" never reached a cluster (the API server rejects it): this is what was meant.
+          fixes.push({ title: 'Write `allowPrivilegeEscalation: false` as a boolean', safety: 'safe', apply: set });
+        } else {
+          // no_new_privs: a setuid binary (sudo, su) or a binary with file capabilities no longer
+          // raises the privileges of a non-root process.
+          fixes.push({
+            title: 'Set `allowPrivilegeEscalation: false` (setuid binaries such as sudo and file capabilities stop granting privileges)',
+            safety: 'suggestion',
+            apply: set,
+          });
+        }
+      }
       if (f.from === 'unset') ctx.report({ at: c.anchor, messageId: 'unset', data: { name: c.name }, fixes });
       else if (f.value === true) {
         ctx.report({ at: f.pair, part: 'value', messageId: 'enabled', data: { name: c.name }, severity: 'error', fixes });

@@ -26,6 +26,10 @@ export default defineRule({
         // A default-set capability lands here only because of how it is spelled.
         const spelling = BASELINE_CAPABILITIES.has(entry.cap) || entry.cap === 'NET_BIND_SERVICE';
         const node = entry.node;
+        // Runtimes upper-case capability names, so fixing the case changes nothing at run time. They
+        // do not strip a `CAP_` prefix (containerd asks for CAP_CAP_CHOWN, which does not exist), so
+        // dropping the prefix may grant a capability the container does not get now.
+        const caseOnly = entry.written.trim().toUpperCase() === entry.cap;
         ctx.report({
           at: node,
           messageId: spelling ? 'spelling' : 'added',
@@ -33,8 +37,10 @@ export default defineRule({
           fixes: spelling
             ? [
                 {
-                  title: `Write \`${entry.cap}\``,
-                  safety: 'safe',
+                  title: caseOnly
+                    ? `Write \`${entry.cap}\``
+                    : `Write \`${entry.cap}\` (runtimes may not have read \`${entry.written}\` as ${entry.cap}: the container may gain that capability)`,
+                  safety: caseOnly ? 'safe' : 'suggestion',
                   apply: (b) => b.replace(node.range![0], node.range![1], entry.cap),
                   // Spelled right, a default-set capability is the restricted profile's concern.
                   reveals: ['capabilities-add-restricted'],

@@ -31,11 +31,23 @@ export default defineRule({
       const variant = caps.drop.find((d) => d.cap === 'ALL');
       if (variant) {
         const node = variant.node;
+        // Runtimes compare `all` without regard to case, so upper-casing it changes nothing. They do
+        // not strip a `CAP_` prefix (containerd turns `CAP_ALL` into the unknown CAP_CAP_ALL), so
+        // `CAP_ALL` may have dropped nothing: writing `ALL` can take capabilities away.
+        const caseOnly = variant.written.trim().toUpperCase() === 'ALL';
         ctx.report({
           at: node,
           messageId: 'spelling',
           data: { name: c.name, written: variant.written },
-          fixes: [{ title: 'Write `ALL`', safety: 'safe', apply: (b) => b.replace(node.range![0], node.range![1], 'ALL') }],
+          fixes: [
+            caseOnly
+              ? { title: 'Write `ALL`', safety: 'safe', apply: (b) => b.replace(node.range![0], node.range![1], 'ALL') }
+              : {
+                  title: `Write \`ALL\` (runtimes may not have read \`${variant.written}\` as ALL: the app may lose defaults such as CHOWN and SETUID)`,
+                  safety: 'suggestion',
+                  apply: (b) => b.replace(node.range![0], node.range![1], 'ALL'),
+                },
+          ],
         });
         return;
       }

@@ -1,5 +1,6 @@
 import { containerField, containerSecurityContext } from '../k8s/pod.ts';
 import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { removable, removeOrSet } from './privileged-container.ts';
 
 export default defineRule({
   meta: {
@@ -23,12 +24,22 @@ export default defineRule({
       if (f.from === 'unset' || f.value === 'Default') return;
       const sc = containerSecurityContext(r, c)!;
       const pair = f.pair!;
+      const levels = [
+        { map: sc, pair },
+        { map: c.node, pair: r.view.pair(c.node, 'securityContext') },
+      ];
       ctx.report({
         at: pair,
         part: 'value',
         messageId: 'unmasked',
         data: { name: c.name, value: String(f.value) },
-        fixes: [{ title: 'Remove `procMount` (the runtime masks /proc again)', safety: 'suggestion', apply: (b) => b.removePair(sc, pair) }],
+        fixes: [
+          {
+            title: `${removable(levels) ? 'Remove `procMount`' : 'Set `procMount: Default`'} (the runtime masks /proc again)`,
+            safety: 'suggestion',
+            apply: (b) => removeOrSet(b, levels, 'Default'),
+          },
+        ],
       });
     });
   },

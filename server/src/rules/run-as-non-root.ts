@@ -1,4 +1,6 @@
-import { effective, setContainerField } from '../k8s/pod.ts';
+import { containerSecurityContext, effective, podSecurityContext, setContainerField } from '../k8s/pod.ts';
+import type { Container, Resource } from '../k8s/resource.ts';
+import type { Pair } from '../yaml/nodes.ts';
 import type { EditBuilder } from '../yaml/edit.ts';
 import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
 
@@ -38,17 +40,35 @@ export default defineRule({
         ctx.report({ at: user.pair, part: 'value', messageId: 'rootUser', data: { name: c.name } });
         return;
       }
-      // Where the effective value comes from is where the fix writes.
+      // Where the effective value comes from is where the fix writes. A `runAsNonRoot` merged in
+      // from the pod's own securityContext (an anchor) is written there, so it is the pod's.
+      const podSc = podSecurityContext(r, pod);
+      const onPod = nonRoot.pair ? podSc?.items.includes(nonRoot.pair) === true || nonRoot.from === 'pod' : user.from !== 'container';
       const setNonRoot = (b: EditBuilder) => {
         if (nonRoot.pair) b.setValue(nonRoot.pair, true);
         else if (user.from === 'container') setContainerField(c, 'runAsNonRoot', true)(b);
         else b.setIn(pod.node, ['securityContext', 'runAsNonRoot'], true);
       };
-      const where = nonRoot.from === 'container' || (nonRoot.from === 'unset' && user.from === 'container') ? 'the container' : 'the pod';
+      const where = onPod ? 'the pod' : 'the container';
       if (typeof user.value === 'number' && user.value > 0) {
         // Not root, whatever runAsNonRoot says: only restricted admission objects.
-        // It already runs as a non-root UID: stating so changes nothing at run time.
-        const fixes: Fix[] = [{ title: `Set \`runAsNonRoot: true\` on ${where} (it already runs as UID ${user.value})`, safety: 'safe', apply: setNonRoot }];
+        // It already runs as a non-root UID: stating so changes nothing at run time, as long as the
+        // value lands only on containers that run as non-zero UIDs. Written on the pod it reaches
+        // every container that does not set runAsNonRoot itself; if one of those may run as root,
+        // the kubelet would refuse to start it, so the fix writes on this container instead.
+        const podIsSafe = pod.containers.every((o) => {
+          if (ownPair(r, o) !== undefined) return true;
+          const uid = effective(r, pod, o, 'runAsUser').value;
+          return typeof uid === 'number' && uid > 0;
+        });
+        const here = onPod && !podIsSafe;
+        const fixes: Fix[] = [
+          {
+            title: `Set \`runAsNonRoot: true\` on ${here ? 'the container' : where} (it already runs as UID ${user.value})`,
+            safety: 'safe',
+            apply: here ? setOnContainer(r, c) : setNonRoot,
+          },
+        ];
         if (nonRoot.value === false && nonRoot.pair) {
           ctx.report({
             at: nonRoot.pair,
@@ -78,3 +98,20 @@ export default defineRule({
     });
   },
 });
+
+/** The container's own `runAsNonRoot` pair (not one merged in from elsewhere). */
+function ownPair(r: Resource, c: Container): Pair | undefined {
+  const sc = containerSecurityContext(r, c);
+  return (sc?.items as Pair[] | undefined)?.find((p) => r.view.keyOf(p) === 'runAsNonRoot');
+}
+
+/** Writes `runAsNonRoot: true` in the container's own securityContext; an own key overrides a merged one. */
+function setOnContainer(r: Resource, c: Container): (b: EditBuilder) => void {
+  return (b) => {
+    const own = ownPair(r, c);
+    const sc = containerSecurityContext(r, c);
+    if (own) b.setValue(own, true);
+    else if (sc && (sc.items.length > 0 || sc.flow)) b.addPair(sc, 'runAsNonRoot', true);
+    else b.setIn(c.node, ['securityContext', 'runAsNonRoot'], true);
+  };
+}

@@ -54,9 +54,24 @@ export default defineRule({
       }
     }
 
-    // RuntimeDefault on the pod covers every container without a profile of its own.
+    // RuntimeDefault on the pod covers every container without a profile of its own. Unset means
+    // Unconfined (unless the kubelet runs with --seccomp-default), so this changes what the
+    // containers may do, as Unconfined -> RuntimeDefault does.
+    // A pod profile that names a `localhostProfile` but no type wants `Localhost` (the API server
+    // refuses a `localhostProfile` next to any other type).
+    const namesLocalhost = podType === undefined && v.has(v.get(podSecurityContext(r, pod), 'seccompProfile'), 'localhostProfile');
     const podFix: Fix[] = [
-      { title: 'Add `seccompProfile: {type: RuntimeDefault}` to the pod securityContext', safety: 'safe', apply: setPodField(pod, ['seccompProfile', 'type'], 'RuntimeDefault') },
+      namesLocalhost
+        ? {
+            title: 'Set seccomp type `Localhost` (the profile named in `localhostProfile` then applies: system calls it blocks will fail)',
+            safety: 'suggestion',
+            apply: setPodField(pod, ['seccompProfile', 'type'], 'Localhost'),
+          }
+        : {
+            title: 'Add `seccompProfile: {type: RuntimeDefault}` to the pod securityContext (system calls the runtime blocks by default will fail)',
+            safety: 'suggestion',
+            apply: setPodField(pod, ['seccompProfile', 'type'], 'RuntimeDefault'),
+          },
     ];
     const toRuntimeDefault = (pair: Pair): Fix[] => [
       { title: 'Use seccomp type `RuntimeDefault` (system calls the runtime blocks by default will fail)', safety: 'suggestion', apply: (b) => b.setValue(pair, 'RuntimeDefault') },

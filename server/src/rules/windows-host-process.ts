@@ -1,5 +1,7 @@
 import { securityContexts } from '../k8s/pod.ts';
-import { defineRule } from '../engine/rule.ts';
+import { defineRule, type Fix } from '../engine/rule.ts';
+import type { Pair } from '../yaml/nodes.ts';
+import { removable, removeOrSet, type Level } from './privileged-container.ts';
 
 export default defineRule({
   meta: {
@@ -19,19 +21,40 @@ export default defineRule({
   },
   check(ctx) {
     const r = ctx.resource;
+    const v = r.view;
     const pod = r.pod;
     if (!pod) return;
-    for (const { sc, scope } of securityContexts(r, pod)) {
-      const p = r.view.pair(r.view.get(sc, 'windowsOptions'), 'hostProcess');
-      if (!p || !r.view.isTrue(p.value)) continue;
-      const options = r.view.map(r.view.get(sc, 'windowsOptions'))!;
-      ctx.report({
-        at: p,
-        part: 'value',
-        messageId: 'hostProcess',
-        data: { scope },
-        fixes: [{ title: 'Remove `hostProcess: true` (the container runs isolated, without the node\'s network and files)', safety: 'suggestion', apply: (b) => b.removePair(options, p) }],
-      });
+    const places: { levels: Level[]; pair: Pair; scope: string }[] = [];
+    for (const { sc, scope, container } of securityContexts(r, pod)) {
+      const p = v.pair(v.get(sc, 'windowsOptions'), 'hostProcess');
+      if (!p || !v.isTrue(p.value)) continue;
+      const owner = container?.node ?? pod.node;
+      const levels = [
+        { map: v.map(v.get(sc, 'windowsOptions')), pair: p },
+        { map: sc, pair: v.pair(sc, 'windowsOptions') },
+        { map: owner, pair: v.pair(owner, 'securityContext') },
+      ];
+      places.push({ levels, pair: p, scope });
+    }
+    if (places.length === 0) return;
+    // The API server rejects a pod that mixes HostProcess and isolated containers, so the fix turns
+    // HostProcess off everywhere in the pod at once (a shared anchor is edited once).
+    const targets = places.filter((p, i) => places.findIndex((q) => q.pair === p.pair) === i);
+    const only = targets.length === 1 ? targets[0]! : undefined;
+    const what = !only
+      ? 'Turn off `hostProcess` in the pod and every container that sets it'
+      : removable(only.levels)
+        ? 'Remove `hostProcess: true`'
+        : 'Set `hostProcess: false`';
+    const fix: Fix = {
+      title: `${what} (the containers run isolated, without the node's network and files)`,
+      safety: 'suggestion',
+      apply: (b) => {
+        for (const t of targets) removeOrSet(b, t.levels, false);
+      },
+    };
+    for (const { pair, scope } of places) {
+      ctx.report({ at: pair, part: 'value', messageId: 'hostProcess', data: { scope }, fixes: [fix] });
     }
   },
 });
