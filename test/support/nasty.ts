@@ -24,7 +24,17 @@ export function bigFile(bytes: number): string {
   return parts.join('---\n');
 }
 
+/** Each level merges the previous one twice: expanding it naively doubles the work per level. */
+export function mergeBomb(levels: number): string {
+  const lines = ['apiVersion: v1', 'kind: Pod', 'metadata: {name: merge-bomb}', 'x0: &a0 {k: v}'];
+  for (let i = 1; i <= levels; i++) lines.push(`x${i}: &a${i} {<<: [*a${i - 1}, *a${i - 1}], k${i}: v}`);
+  lines.push('spec:', `  <<: *a${levels}`, '  containers: [{name: c, image: "x:1"}]', '');
+  return lines.join('\n');
+}
+
 export const NASTY: Record<string, string> = {
+  'merge bomb': mergeBomb(40),
+  'a map that merges itself': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: &s\n  <<: *s\n  hostPID: true\n  containers: [{name: a, image: "x:1"}]\n',
   'malformed YAML': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\nspec: {containers: [\n',
   'tabs for indentation': 'apiVersion: v1\nkind: Pod\nmetadata:\n\tname: tabbed\n',
   'duplicate keys': POD + '        privileged: false\n',

@@ -77,7 +77,8 @@ spec:
   return docs.join('---\n');
 }
 
-const keys = (fs: ReturnType<typeof analyze>) => fs.map((f) => `${f.startOffset}-${f.endOffset} ${f.start.line}:${f.start.character} ${f.ruleId} ${f.message}`);
+const keys = (fs: ReturnType<typeof analyze>) =>
+  fs.map((f) => `${f.startOffset}-${f.endOffset} ${f.start.line}:${f.start.character}-${f.end.line}:${f.end.character} ${f.severity} ${f.ruleId} ${f.message}`);
 
 describe('incremental analysis', () => {
   it('matches a fresh analysis after each of 400 random single edits', () => {
@@ -111,6 +112,24 @@ describe('incremental analysis', () => {
       }
       text = apply(text, e);
       assert.deepEqual(keys(analyzer.run(text, undefined, windowOf(e))), keys(analyze(text)), `after edit ${i}: ${JSON.stringify(e)}`);
+    }
+  });
+
+  it('matches a fresh analysis when whole documents are pasted again (duplicates)', () => {
+    const r = rng(17);
+    let text = linkedCorpus(6);
+    const analyzer = new Analyzer();
+    analyzer.run(text);
+    for (let i = 0; i < 60; i++) {
+      const starts = [0, ...[...text.matchAll(/^---$/gm)].map((m) => m.index! + 4)];
+      const pick = Math.floor(r() * starts.length);
+      const start = starts[pick]!;
+      const next = text.indexOf('\n---\n', start);
+      const end = next < 0 ? text.length : next + 1;
+      const doc = text.slice(start, end);
+      const e: Edit = { start: end, end, insert: (doc.endsWith('\n') ? '' : '\n') + '---\n' + doc };
+      text = apply(text, e);
+      assert.deepEqual(keys(analyzer.run(text, undefined, windowOf(e))), keys(analyze(text)), `after paste ${i}`);
     }
   });
 

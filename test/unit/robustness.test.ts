@@ -42,6 +42,40 @@ describe('robustness', () => {
     assert.ok(findings.includes('run-as-non-root'));
   });
 
+  it('lints through merge bombs and self-merges instead of hanging or dropping the document', { timeout: 30000 }, () => {
+    assert.ok(ids(NASTY['merge bomb']!).includes('automount-sa-token'));
+    assert.ok(ids(NASTY['a map that merges itself']!).includes('host-pid-ipc'));
+  });
+
+  it('lints manifests whose string values hold Go templates (Vault agent annotations)', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    vault.hashicorp.com/agent-inject-template-db: |
+      {{- with secret "database/creds/app" -}}
+      postgres://{{ .Data.username }}@db
+      {{- end }}
+    note: "{{ not a template }}" # {{ nor this }}
+spec:
+  hostPID: true
+  containers: [{name: a, image: "x:1"}]
+`;
+    assert.ok(ids(text).includes('host-pid-ipc'));
+  });
+
+  it('underlines an unclosed quote where the string opens', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "web\nspec: {}\n';
+    const f = analyze(text).find((x) => x.ruleId === 'yaml-syntax')!;
+    assert.deepEqual([f.start.line, f.start.character], [3, 8]);
+  });
+
+  it('reports a container aliased into two lists once per finding', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n    - &c {name: a, image: "x:1", securityContext: {privileged: true}}\n  containers:\n    - *c\n';
+    assert.equal(ids(text).filter((i) => i === 'privileged-container').length, 1);
+  });
+
   it('stays silent on Helm templates', () => {
     assert.deepEqual(ids(NASTY['Helm template']!), []);
   });

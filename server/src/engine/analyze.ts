@@ -1,6 +1,6 @@
 // text + settings in, findings out. Pure apart from a cache: an Analyzer remembers each
 // document chunk it has seen, so an edit re-parses and re-checks only the chunk it touched.
-import type { Document, YAMLError } from 'yaml';
+import { visit, type Document, type YAMLError } from 'yaml';
 import { resourcesOf, type Resource } from '../k8s/resource.ts';
 import { RULES } from '../rules/index.ts';
 import { describeSyntaxError, keyRange, yamlSyntaxRule } from '../rules/yaml-syntax.ts';
@@ -255,7 +255,10 @@ export class Analyzer {
       const span = { start: s.start + regionStart, end: s.end + regionStart };
       const chunkText = text.slice(span.start, span.end);
       spans.push(span);
-      next.push(reusable.get(chunkText) ?? analyzeChunk(detach(chunkText), ruleSet));
+      // Each cached chunk is used once: a pasted copy of a document is a new chunk of its own.
+      const cached = reusable.get(chunkText);
+      if (cached) reusable.delete(chunkText);
+      next.push(cached ?? analyzeChunk(detach(chunkText), ruleSet));
     }
     for (let i = b + 1; i < prevSpans.length; i++) {
       const s = prevSpans[i]!;
@@ -346,8 +349,31 @@ function sameText(chunk: Chunk, text: string, span: { start: number; end: number
   return text.slice(span.start, span.end) === chunk.text;
 }
 
-const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$\.Values|include\b|template\b|if\b|else\b|end\b|range\b|with\b|define\b|toYaml\b|tpl\b|required\b|default\b)/;
-const LOOKS_KUBERNETES = /^\s*(?:apiVersion|kind)\s*:/m;
+const LOOKS_KUBERNETES = /^[ \t]*(?:apiVersion|kind)[ \t]*:/m;
+
+/**
+ * Whether a chunk is a template (Helm, or any Go template) rather than YAML: some `{{` stands
+ * outside every string value and outside comments. Templates inside strings (Vault agent and
+ * Alertmanager annotations, Argo parameters) are plain data and the document is linted.
+ */
+function isTemplate(text: string, docs: readonly Document.Parsed[]): boolean {
+  if (!text.includes('{{')) return false;
+  const ranges: [number, number][] = [];
+  for (const doc of docs) {
+    visit(doc, {
+      Scalar(_key, node) {
+        if (node.range && typeof node.value === 'string') ranges.push([node.range[0], node.range[1]]);
+      },
+    });
+  }
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) {
+    if (ranges.some(([start, end]) => at >= start && at < end)) continue;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (/(^|\s)#/.test(text.slice(lineStart, at))) continue;
+    return true;
+  }
+  return false;
+}
 
 function analyzeChunk(text: string, rules: RuleSet): Chunk {
   const lines = new LineMap(text);
@@ -368,8 +394,7 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
     // The parser does not throw on bad input; this is a last line of defence for the editor.
     return chunk;
   }
-  const templated = text.includes('{{') && (HELM_ACTION.test(text) || docs.some((d) => d.errors.length > 0));
-  if (templated) return chunk; // a Helm template is not YAML until it is rendered
+  if (isTemplate(text, docs)) return chunk; // a Helm template is not YAML until it is rendered
 
   for (const doc of docs) {
     let blocking = false;
@@ -410,6 +435,11 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
     }
   }
   chunk.findings.sort(byPosition);
+  // A container map aliased into two lists, or two parse errors on one token, say the same thing twice.
+  chunk.findings = chunk.findings.filter((f, i, all) => {
+    const prev = all[i - 1];
+    return !(prev && prev.ruleId === f.ruleId && prev.startOffset === f.startOffset && prev.endOffset === f.endOffset && (prev.message === f.message || f.ruleId === 'yaml-syntax'));
+  });
   return chunk;
 }
 
@@ -436,6 +466,13 @@ function syntaxRange(err: YAMLError, lines: LineMap): [number, number] {
   let start = Math.min(Math.max(0, err.pos[0]), text.length);
   let end = Math.min(Math.max(start, err.pos[1]), text.length);
   if (err.code === 'DUPLICATE_KEY') return keyRange(text, start);
+  // An unclosed quote: point at the quote that opens the string.
+  const quote = /closing (["'])/.exec(err.message)?.[1] ?? (/quote/i.test(err.message) ? '"' : undefined);
+  if (err.code === 'MISSING_CHAR' && quote) {
+    for (let i = Math.min(start, text.length - 1); i >= 0; i--) {
+      if (text[i] === quote && (i === 0 || /[\s:,[{-]/.test(text[i - 1]!))) return [i, i + 1];
+    }
+  }
   // Past the last token (an unclosed `{` or `[` at the end of the document): point at the opener.
   if (text.slice(start).trim() === '') {
     const opener = unclosedBracket(text);

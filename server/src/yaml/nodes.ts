@@ -19,6 +19,13 @@ export type AnyNode = YamlNode;
 export type Primitive = string | number | boolean | null;
 
 const MAX_ALIAS_HOPS = 32;
+/** How many merged entries one document may expand to, in all its maps together. */
+const MAX_MERGED_PAIRS = 100_000;
+
+function hasMerge(map: YAMLMap): boolean {
+  for (const item of map.items as Pair[]) if (isMergeKey(item)) return true;
+  return false;
+}
 
 /** A view over one parsed document: every lookup resolves aliases and `<<` merge keys. */
 export class YamlView {
@@ -94,46 +101,56 @@ export class YamlView {
   pairs(node: unknown): Pair[] {
     const map = this.map(node);
     if (!map) return [];
-    const own: Pair[] = [];
-    let merged: Pair[] | undefined;
-    for (const item of map.items as Pair[]) {
-      if (isMergeKey(item)) {
-        merged ??= [];
-        for (const source of this.mergeSources(item.value)) merged.push(...this.pairs(source));
-      } else {
-        own.push(item);
-      }
-    }
-    if (!merged) return own;
-    const seen = new Set(own.map((p) => this.keyOf(p)));
-    const result = own.slice();
-    for (const p of merged) {
-      const k = this.keyOf(p);
-      if (k === undefined || seen.has(k)) continue;
-      seen.add(k);
-      result.push(p);
-    }
-    return result;
+    if (!hasMerge(map)) return map.items as Pair[];
+    return [...this.merged(map).values()];
   }
 
   /** The pair for `key` in a map: the map's own pair, else one brought in by a `<<` merge. */
   pair(node: unknown, key: string): Pair | undefined {
     const map = this.map(node);
     if (!map) return undefined;
-    let hasMerge = false;
-    for (const item of map.items as Pair[]) {
-      if (isMergeKey(item)) hasMerge = true;
-      else if (this.keyOf(item) === key) return item;
+    if (!hasMerge(map)) {
+      for (const item of map.items as Pair[]) if (this.keyOf(item) === key) return item;
+      return undefined;
     }
-    if (!hasMerge) return undefined;
+    return this.merged(map).get(key);
+  }
+
+  private mergedCache = new WeakMap<YAMLMap, Map<string, Pair>>();
+  private mergeBudget = MAX_MERGED_PAIRS;
+
+  /**
+   * A map's pairs by key with its merges applied, built once per map. Merges that refer back to
+   * a map being built are ignored, and the total work is capped, so a merge bomb (each level
+   * merging the previous one twice) or a map merging itself costs no more than its text.
+   */
+  private merged(map: YAMLMap, visiting: Set<YAMLMap> = new Set()): Map<string, Pair> {
+    const cached = this.mergedCache.get(map);
+    if (cached) return cached;
+    const out = new Map<string, Pair>();
+    if (visiting.has(map)) return out;
+    visiting.add(map);
+    const merges: Pair[] = [];
     for (const item of map.items as Pair[]) {
-      if (!isMergeKey(item)) continue;
-      for (const source of this.mergeSources(item.value)) {
-        const found = this.pair(source, key);
-        if (found) return found;
+      if (isMergeKey(item)) {
+        merges.push(item);
+        continue;
+      }
+      const k = this.keyOf(item);
+      if (k !== undefined && !out.has(k)) out.set(k, item);
+    }
+    for (const m of merges) {
+      for (const source of this.mergeSources(m.value)) {
+        for (const [k, p] of this.merged(source as YAMLMap, visiting)) {
+          if (this.mergeBudget <= 0) break;
+          this.mergeBudget--;
+          if (!out.has(k)) out.set(k, p);
+        }
       }
     }
-    return undefined;
+    visiting.delete(map);
+    this.mergedCache.set(map, out);
+    return out;
   }
 
   /** The value node under `key` (aliases not yet followed, so ranges stay where the text is). */
