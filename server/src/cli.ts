@@ -109,6 +109,17 @@ function parseArgs(argv: string[]): Options | 'help' {
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
+/** Text of a file: UTF-8, or UTF-16 when it starts with a byte order mark (as kubectl reads it). */
+export function decode(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le', 2);
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return buf.toString('utf8');
+}
+
 function collectFiles(path: string, out: string[]): void {
   const st = statSync(path);
   if (st.isDirectory()) {
@@ -174,7 +185,7 @@ function main(argv: string[]): number {
     for (const file of files) {
       let text: string;
       try {
-        text = readFileSync(file === '-' ? 0 : file, 'utf8');
+        text = decode(readFileSync(file === '-' ? 0 : file));
       } catch (err) {
         process.stderr.write(`kubeguard: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
         unreadable = true;
@@ -238,7 +249,7 @@ function fixCommand(opts: Options, settings: Settings): number {
     for (const file of files) {
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = decode(readFileSync(file));
       } catch (err) {
         process.stderr.write(`kubeguard: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
         failed = true;

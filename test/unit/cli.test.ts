@@ -134,6 +134,20 @@ describe('kubeguard CLI', () => {
     assert.equal(cli(['lint', '--dry-run', 'fixme.yaml'], { cwd: dir }).code, 2);
   });
 
+  it('reads UTF-16 files with a byte order mark (as Windows PowerShell writes them)', () => {
+    const le = join(dir, 'utf16le.yaml');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(PRIVILEGED, 'utf16le')]));
+    const be = join(dir, 'utf16be.yaml');
+    const swapped = Buffer.from(PRIVILEGED, 'utf16le');
+    swapped.swap16();
+    writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), swapped]));
+    for (const file of [le, be]) {
+      const out = JSON.parse(cli(['lint', '--format', 'json', file]).stdout) as any[];
+      assert.ok(out.some((f) => f.ruleId === 'privileged-container' && f.line === 10), file);
+      assert.ok(!out.some((f) => f.ruleId === 'yaml-syntax'), file);
+    }
+  });
+
   it('exits 2 on usage errors', () => {
     for (const args of [[], ['check', 'x'], ['lint'], ['lint', 'x', '--format', 'xml'], ['lint', 'x', '--fail-on', 'fatal'], ['lint', 'x', '--rule', 'nope=off'], ['lint', 'x', '--rule', 'privileged-container=loud'], ['lint', 'x', '--bogus']]) {
       const r = cli(args, { cwd: dir });
