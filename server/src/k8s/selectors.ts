@@ -50,7 +50,21 @@ export function matches(selector: Selector, labels: ReadonlyMap<string, string>)
   });
 }
 
-/** `default` and no namespace at all land in the same place when applied without `-n`. */
+/**
+ * Whether two objects of a file can end up in the same namespace. An object without a namespace
+ * gets one when it is applied (`kubectl apply -n`, kustomize's `namespace:`), so it may land next
+ * to any other; two explicit namespaces must be equal. `namespace: ""` counts as none.
+ * Used by the rules that join objects by namespace (ServiceAccount and pod, Service and workload):
+ * they stay quiet or compare whenever the objects can meet.
+ */
+export function namespacesMayMatch(a: string | undefined, b: string | undefined): boolean {
+  return !a || !b || a === b;
+}
+
+/**
+ * `default` and no namespace at all land in the same place when applied without `-n`.
+ * Stricter than `namespacesMayMatch`: a missing namespace matches only `default`.
+ */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   const norm = (ns: string | undefined) => (ns === undefined || ns === '' ? 'default' : ns);
   return norm(a) === norm(b);

@@ -1,4 +1,5 @@
 import { memoize, type Resource } from '../k8s/resource.ts';
+import { namespacesMayMatch } from '../k8s/selectors.ts';
 import { defineRule, type Fix, type Report } from '../engine/rule.ts';
 
 export default defineRule({
@@ -21,19 +22,27 @@ export default defineRule({
   },
   checkFile(ctx) {
     // A ServiceAccount in the same file that turns automount off covers the pods that use it.
-    // Runs on every keystroke: each object is read once (memoized) and the loop only joins.
-    const quietAccounts = new Set<string>();
+    // An object without a namespace gets one at apply time (`-n`, kustomize), so it may meet an
+    // account or pod in any namespace: the pod is covered when every account of that name it may
+    // meet turns automount off. Runs on every keystroke: each object is read once (memoized) and
+    // the loop only joins.
+    const accounts = new Map<string, { namespace: string | undefined; quiet: boolean }[]>();
     for (const r of ctx.resources) {
       if (r.kind !== 'ServiceAccount' || r.group !== '') continue;
-      if (memoize(r, 'automount-sa-token:quiet', () => r.view.isFalse(r.view.get(r.root, 'automountServiceAccountToken')))) {
-        quietAccounts.add(`${r.namespace ?? ''}/${r.name ?? ''}`);
-      }
+      const quiet = memoize(r, 'automount-sa-token:quiet', () => r.view.isFalse(r.view.get(r.root, 'automountServiceAccountToken')));
+      const name = r.name ?? '';
+      const list = accounts.get(name) ?? [];
+      list.push({ namespace: r.namespace, quiet });
+      accounts.set(name, list);
     }
     for (const r of ctx.resources) {
       if (!r.pod) continue;
       const t = tokenSummary(r);
       if (t.state === 'off') continue;
-      if (t.state === 'unset' && quietAccounts.has(`${r.namespace ?? ''}/${t.account}`)) continue;
+      if (t.state === 'unset') {
+        const candidates = (accounts.get(t.account) ?? []).filter((a) => namespacesMayMatch(a.namespace, r.namespace));
+        if (candidates.length > 0 && candidates.every((a) => a.quiet)) continue;
+      }
       ctx.report(r, t.report);
     }
   },

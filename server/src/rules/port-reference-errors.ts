@@ -1,5 +1,6 @@
 import { memoize, podLabels, type Container, type Resource } from '../k8s/resource.ts';
-import { defineRule, type FileContext, type ObjectContext } from '../engine/rule.ts';
+import { namespacesMayMatch } from '../k8s/selectors.ts';
+import { defineRule, type FileContext, type Fix, type ObjectContext } from '../engine/rule.ts';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
@@ -67,6 +68,18 @@ function checkObject(ctx: ObjectContext): void {
         const portPair = v.pair(v.get(node, handler), 'port');
         const port = v.value(portPair?.value);
         if (typeof port !== 'string') continue;
+        if (/^[0-9]+$/.test(port)) {
+          // `port: "8080"`: a string, so a port name (or, for gRPC, not the number it must be),
+          // and a name needs a letter. The number without quotes is what was meant.
+          const n = Number(port);
+          const fixes: Fix[] =
+            /^[1-9]/.test(port) && n <= 65535
+              ? [{ title: `Write the port as the number ${n}, without quotes`, safety: 'safe', apply: (b) => b.setValue(portPair!, n) }]
+              : [];
+          const messageId = handler === 'grpc' ? 'grpcQuotedNumber' : 'quotedNumber';
+          ctx.report({ at: portPair, part: 'value', messageId, data: { port, where, name: c.name }, fixes });
+          continue;
+        }
         if (handler === 'grpc') {
           // grpc.port is a plain number in the API: a name is rejected even when the container declares it.
           ctx.report({ at: portPair, part: 'value', messageId: 'grpcPortName', data: { port, where, name: c.name } });
@@ -79,11 +92,7 @@ function checkObject(ctx: ObjectContext): void {
   }
 }
 
-/**
- * Port names a Service can target, with their protocols: the endpoints controller looks only at
- * app containers and native sidecars, and only at ports whose protocol equals the Service port's.
- */
-/** Workloads by namespace, then label, then value, for one run of the file rule. */
+/** Workloads by namespace ('' for none), then label, then value, for one run of the file rule. */
 type LabelIndex = Map<string, Map<string, Map<string, Resource[]>>>;
 
 function workloadLabel(w: Resource): string {
@@ -92,7 +101,7 @@ function workloadLabel(w: Resource): string {
 
 function addToIndex(index: LabelIndex, r: Resource, add: boolean): void {
   if (!r.pod) return;
-  const ns = r.namespace ?? '';
+  const ns = r.namespace || '';
   let byKey = index.get(ns);
   if (!byKey) index.set(ns, (byKey = new Map()));
   for (const [k, val] of podLabels(r)) {
@@ -140,6 +149,10 @@ function serviceSummary(svc: Resource): { selector: ReadonlyMap<string, string> 
   });
 }
 
+/**
+ * Port names a Service can target, with their protocols: the endpoints controller looks only at
+ * app containers and native sidecars, and only at ports whose protocol equals the Service port's.
+ */
 function targetableNames(r: Resource): Map<string, Set<string>> {
   return memoize(r, 'port-reference-errors:targetable', () => readTargetableNames(r));
 }
@@ -170,6 +183,19 @@ function initOnlyName(workloads: readonly Resource[], name: string): string | un
   return undefined;
 }
 
+/**
+ * Workloads with `key: value` among their pod labels that may share the Service's namespace: an
+ * object without a namespace gets one at apply time, so it meets objects of every namespace.
+ */
+function candidatesFor(index: LabelIndex, namespace: string | undefined, key: string, value: string): Resource[] {
+  const found: Resource[] = [];
+  for (const [ns, byKey] of index) {
+    if (!namespacesMayMatch(ns, namespace)) continue;
+    found.push(...(byKey.get(key)?.get(value) ?? []));
+  }
+  return found;
+}
+
 function selects(selector: ReadonlyMap<string, string>, labels: ReadonlyMap<string, string>): boolean {
   for (const [k, val] of selector) if (labels.get(k) !== val) return false;
   return true;
@@ -188,6 +214,10 @@ export default defineRule({
     messages: {
       undeclaredProbePort:
         'The {{where}} of container "{{name}}" uses port "{{port}}", but the container declares no port with that name, so the check fails and the kubelet keeps restarting or withholding traffic from the pod. Use a declared port name or the number.',
+      quotedNumber:
+        'The {{where}} of container "{{name}}" gives port "{{port}}" in quotes, so it is a string, and a string port is a port name: the API server rejects "{{port}}" because a port name must contain a letter. Write the number without quotes.',
+      grpcQuotedNumber:
+        'The {{where}} of container "{{name}}" gives its gRPC check the port "{{port}}" in quotes, so it is a string, but `grpc.port` takes only a number; the API server rejects the object. Write the number without quotes.',
       grpcPortName:
         'The {{where}} of container "{{name}}" gives its gRPC check the port name "{{port}}", but `grpc.port` takes only a number; the API server rejects the object. Use the port number.',
       invalidName:
@@ -218,7 +248,7 @@ export default defineRule({
       const spec = v.get(svc.root, 'spec');
       const selector = summary.selector;
       const [firstKey, firstValue] = selector.entries().next().value as [string, string];
-      const candidates = index.get(svc.namespace ?? '')?.get(firstKey)?.get(firstValue) ?? [];
+      const candidates = candidatesFor(index, svc.namespace, firstKey, firstValue);
       // Sorted by name: the index's order depends on the order of edits, the message must not.
       const selected = candidates
         .filter((w) => selects(selector, podLabels(w)))
