@@ -2,7 +2,7 @@ import { containerSecurityContext, effective, podSecurityContext, setContainerFi
 import type { Container, Resource } from '../k8s/resource.ts';
 import type { Pair } from '../yaml/nodes.ts';
 import type { EditBuilder } from '../yaml/edit.ts';
-import { defineRule, forEachContainer, type Fix } from '../engine/rule.ts';
+import { defineRule, forEachContainer, type Fix, type ObjectContext } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -25,6 +25,8 @@ export default defineRule({
         'Container "{{name}}" runs as user {{uid}} but does not set `runAsNonRoot: true`; it does not run as root, but the restricted Pod Security admission rejects pods without that field. Add `runAsNonRoot: true`.',
       onlyAdmissionFalse:
         'Container "{{name}}" runs as user {{uid}} but has `runAsNonRoot: false`; it does not run as root, but the restricted Pod Security admission rejects pods unless the field is true. Set `runAsNonRoot: true`.',
+      podFalseOverridden:
+        'The pod sets `runAsNonRoot: false`, and every container overrides it with its own `runAsNonRoot`, so no container runs with this value; the restricted Pod Security admission still rejects the pod for it. Set it to true (nothing changes at run time).',
       rootUser:
         'Container "{{name}}" runs as user 0 (root) and `runAsNonRoot` is not true, so a container escape becomes root on the node. Use a non-zero `runAsUser` and set `runAsNonRoot: true`.',
     },
@@ -96,8 +98,42 @@ export default defineRule({
         ctx.report({ at: c.anchor, messageId: 'mayRunAsRoot', data: { name: c.name }, fixes });
       }
     });
+    reportOverriddenPodFalse(ctx);
   },
 });
+
+/**
+ * A pod-level `runAsNonRoot: false` that every container overrides: no container runs with it,
+ * but Pod Security admission checks the pod-level field on its own and rejects the pod. When a
+ * container inherits the value, that container's finding is already at this place; say nothing
+ * more. Setting it to true changes nothing at run time, since every container decides for itself.
+ */
+function reportOverriddenPodFalse(ctx: ObjectContext): void {
+  const r = ctx.resource;
+  const pod = r.pod;
+  if (!pod || pod.containers.length === 0) return;
+  const podPair = r.view.pair(podSecurityContext(r, pod), 'runAsNonRoot');
+  if (!podPair || r.view.value(podPair.value) !== false) return;
+  // Through an alias or a merge key a container may reach the pod's own pair: that is inheriting.
+  const overridden = pod.containers.every((c) => {
+    const own = effective(r, pod, c, 'runAsNonRoot');
+    return own.from === 'container' && own.pair !== podPair;
+  });
+  if (!overridden) return;
+  ctx.report({
+    at: podPair,
+    part: 'value',
+    messageId: 'podFalseOverridden',
+    severity: 'info',
+    fixes: [
+      {
+        title: 'Set `runAsNonRoot: true` on the pod (every container sets its own value, so nothing changes at run time)',
+        safety: 'safe',
+        apply: (b) => b.setValue(podPair, true),
+      },
+    ],
+  });
+}
 
 /** The container's own `runAsNonRoot` pair (not one merged in from elsewhere). */
 function ownPair(r: Resource, c: Container): Pair | undefined {
