@@ -1,5 +1,5 @@
 import { memoize, podLabels, type Resource } from '../k8s/resource.ts';
-import { matches, readSelector, sameNamespace, type Selector } from '../k8s/selectors.ts';
+import { matches, namespacesMayMatch, readSelector, type Selector } from '../k8s/selectors.ts';
 import { defineRule, type Fix } from '../engine/rule.ts';
 import { renderBlock, type Style, type YamlValue } from '../yaml/edit.ts';
 
@@ -128,7 +128,7 @@ export default defineRule({
       const labels = podLabels(r);
       // An unreadable selector might select the pods: say nothing rather than guess.
       const covered = policies.some(
-        (p) => sameNamespace(p.namespace, r.namespace) && (p.selector === undefined || matches(p.selector, labels)),
+        (p) => namespacesMayMatch(p.namespace, r.namespace) && (p.selector === undefined || matches(p.selector, labels)),
       );
       if (covered) continue;
       const allow = allowPolicyFix(r);
