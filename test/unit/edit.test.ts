@@ -163,6 +163,95 @@ describe('EditBuilder', () => {
     );
   });
 
+  it('adds several pairs in one edit, in an empty flow map too', () => {
+    const add = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    assert.equal(edited('sc: {}\n', (b, v, r) => b.addPairs(v.map(v.get(r, 'sc'))!, add)), 'sc: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n');
+    assert.equal(edited('sc: {a: 1}\n', (b, v, r) => b.addPairs(v.map(v.get(r, 'sc'))!, add)), 'sc: {a: 1, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n');
+    assert.equal(
+      edited('sc:\n  a: 1\nz: 1\n', (b, v, r) => b.addPairs(v.map(v.get(r, 'sc'))!, add)),
+      'sc:\n  a: 1\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [ALL]\nz: 1\n',
+    );
+    // One insertion, not several at one offset.
+    const text = 'sc: {}\n';
+    const docs = parseDocuments(text);
+    const view = new YamlView(docs[0]!);
+    const b = new EditBuilder(text, view);
+    b.addPairs(view.map(view.get(view.map(docs[0]!.contents), 'sc'))!, add);
+    assert.equal(b.edits.length, 1);
+  });
+
+  it('puts {} or [] on the key line after an anchor or a tag, above comment lines', () => {
+    const anchored = 'caps:\n  add: &x\n    - SYS_ADMIN\n  drop: [ALL]\n';
+    const seq = (v: YamlView, r: YAMLMap) => v.seq(v.at(r, ['caps', 'add']))!;
+    assert.equal(edited(anchored, (b, v, r) => b.removeItem(seq(v, r), seq(v, r).items[0])), 'caps:\n  add: &x []\n  drop: [ALL]\n');
+    const commented = 'caps:\n  add: # extra powers\n    # for the VPN\n    - NET_ADMIN\n  drop: [ALL]\n';
+    assert.equal(
+      edited(commented, (b, v, r) => b.removeItem(seq(v, r), seq(v, r).items[0])),
+      'caps:\n  add: [] # extra powers\n    # for the VPN\n  drop: [ALL]\n',
+    );
+    const both = 'sc: &sc !!map\n\n  # risky\n  privileged: true\nz: 1\n';
+    assert.equal(edited(both, (b, v, r) => b.removePair(v.map(v.get(r, 'sc'))!, v.pair(v.get(r, 'sc'), 'privileged')!)), 'sc: &sc !!map {}\n\n  # risky\nz: 1\n');
+  });
+
+  it('removes list items, and the key with the last one unless the list is shared', () => {
+    const text = 'caps:\n  add:\n    - SYS_ADMIN\n  drop: [ALL]\n';
+    const caps = (v: YamlView, r: YAMLMap) => v.map(v.get(r, 'caps'))!;
+    const remove = (b: EditBuilder, v: YamlView, r: YAMLMap) => {
+      const pair = v.pair(caps(v, r), 'add')!;
+      b.removeListItems(caps(v, r), pair, v.seq(pair.value)!.items);
+    };
+    assert.equal(edited(text, remove), 'caps:\n  drop: [ALL]\n');
+    assert.equal(edited('caps: {add: [SYS_ADMIN, NET_RAW], drop: [ALL]}\n', remove), 'caps: {drop: [ALL]}\n');
+    assert.equal(edited('caps: {add: [SYS_ADMIN]}\n', remove), 'caps: {}\n');
+    assert.equal(edited('caps:\n  add: &a [SYS_ADMIN]\n  drop: [ALL]\nother: *a\n', remove), 'caps:\n  add: &a []\n  drop: [ALL]\nother: *a\n');
+    assert.equal(edited('l: &a [SYS_ADMIN]\ncaps:\n  add: *a\n  drop: [ALL]\n', remove), 'l: &a []\ncaps:\n  add: *a\n  drop: [ALL]\n');
+    // Some items stay: only they go.
+    const one = (b: EditBuilder, v: YamlView, r: YAMLMap) => {
+      const pair = v.pair(caps(v, r), 'add')!;
+      b.removeListItems(caps(v, r), pair, [v.seq(pair.value)!.items[0]]);
+    };
+    assert.equal(edited('caps:\n  add:\n    - SYS_ADMIN\n    - CHOWN\n', one), 'caps:\n  add:\n    - CHOWN\n');
+  });
+
+  it('swaps the only pair of a map for another, whichever edit comes first', () => {
+    const caps = (v: YamlView, r: YAMLMap) => v.map(v.get(r, 'caps'))!;
+    const removeFirst = (b: EditBuilder, v: YamlView, r: YAMLMap) => {
+      b.removePair(caps(v, r), v.pair(caps(v, r), 'add')!);
+      b.addPair(caps(v, r), 'drop', ['ALL']);
+    };
+    const addFirst = (b: EditBuilder, v: YamlView, r: YAMLMap) => {
+      b.addPair(caps(v, r), 'drop', ['ALL']);
+      b.removePair(caps(v, r), v.pair(caps(v, r), 'add')!);
+    };
+    for (const edit of [removeFirst, addFirst]) {
+      assert.equal(edited('caps:\n  add:\n    - SYS_ADMIN\nz: 1\n', edit), 'caps:\n  drop: [ALL]\nz: 1\n');
+      assert.equal(edited('caps: {add: [SYS_ADMIN]}\nz: 1\n', edit), 'caps: {drop: [ALL]}\nz: 1\n');
+    }
+  });
+
+  it('removes items and rewrites the ones that stay', () => {
+    const rewrite = (b: EditBuilder, v: YamlView, r: YAMLMap) => {
+      const seq = v.seq(v.get(r, 'add'))!;
+      b.removeItems(seq, [seq.items[1]], new Map([[seq.items[0], 'NET_BIND_SERVICE']]));
+    };
+    assert.equal(edited('add: [CAP_NET_BIND_SERVICE, chown]\n', rewrite), 'add: [NET_BIND_SERVICE]\n');
+    assert.equal(edited('add:\n  - "cap_net_bind_service"\n  - chown\n', rewrite), 'add:\n  - NET_BIND_SERVICE\n');
+    assert.equal(
+      edited('add: [net_bind_service]\n', (b, v, r) => {
+        const seq = v.seq(v.get(r, 'add'))!;
+        b.removeItems(seq, [], new Map([[seq.items[0], 'NET_BIND_SERVICE']]));
+      }),
+      'add: [NET_BIND_SERVICE]\n',
+    );
+  });
+
+  it('replaces a pair with another where it is written', () => {
+    const swap = (b: EditBuilder, v: YamlView, r: YAMLMap) => b.replacePair(v.pair(v.get(r, 'caps'), 'add')!, 'drop', ['ALL']);
+    assert.equal(edited('caps:\n  add:\n    - SYS_ADMIN\nz: 1\n', swap), 'caps:\n  drop: [ALL]\nz: 1\n');
+    assert.equal(edited('caps: {add: [SYS_ADMIN]}\n', swap), 'caps: {drop: [ALL]}\n');
+    assert.equal(edited('caps:\n  add: [SYS_ADMIN] # why\n', swap), 'caps:\n  drop: [ALL] # why\n');
+  });
+
   it('renders values that need quotes', () => {
     assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', 'yes')), 'a: {x: "yes"}\n');
     assert.equal(edited('a: {}\n', (b, v, r) => b.addPair(v.map(v.get(r, 'a'))!, 'x', '0.0.0.0/0')), 'a: {x: "0.0.0.0/0"}\n');

@@ -17,11 +17,31 @@ export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'SYS_CHROOT',
 ]);
 
-/** Runtimes accept `CAP_SYS_ADMIN` as well as `SYS_ADMIN`; compare without the prefix. */
+/**
+ * A capability name as a runtime may read it in `capabilities.add`: upper case, without a `CAP_`
+ * prefix. CRI-O accepts `CAP_SYS_ADMIN` for SYS_ADMIN; containerd does not (it prefixes `CAP_`
+ * itself and asks for the unknown CAP_CAP_SYS_ADMIN), so this is the conservative reading for
+ * "is it added?" only: see `droppedCapability` for drops.
+ */
 export function normalizeCapability(name: string): string {
   const upper = name.trim().toUpperCase();
   return upper.startsWith('CAP_') ? upper.slice(4) : upper;
 }
+
+/**
+ * A capability name as every runtime reads it in `capabilities.drop`: case does not matter, but a
+ * `CAP_` prefix is kept, because containerd reads `CAP_NET_RAW` as the unknown CAP_CAP_NET_RAW and
+ * drops nothing. "Is it dropped?" must not count on CRI-O's leniency.
+ */
+export function droppedCapability(name: string): string {
+  return name.trim().toUpperCase();
+}
+
+/**
+ * The capabilities the container runtime grants by default (containerd's and Docker's set; CRI-O's
+ * default set is smaller): what a container keeps unless `capabilities.drop` names it or ALL.
+ */
+export const RUNTIME_DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([...BASELINE_CAPABILITIES, 'NET_RAW']);
 
 /**
  * Which rules may flag an added capability, most specific first. The first rule that is on
@@ -158,26 +178,42 @@ import type { EditBuilder } from '../yaml/edit.ts';
 
 export interface CapabilityEntry {
   node: AnyNode;
-  /** Normalised name (upper case, no `CAP_` prefix). */
+  /**
+   * The name as the runtime may read it, upper case: in `add` without a `CAP_` prefix (anything a
+   * runtime may grant counts as added), in `drop` with the prefix kept (only what every runtime
+   * drops counts as dropped).
+   */
   cap: string;
   written: string;
 }
 
-/** The `capabilities` pair of a container, its `add` and `drop` lists. */
-export function capabilitiesOf(r: Resource, c: Container): {
+export interface Capabilities {
   pair: Pair | undefined;
   add: CapabilityEntry[];
   drop: CapabilityEntry[];
   dropPair: Pair | undefined;
-} {
+}
+
+/** The `capabilities` pair of a container, its `add` and `drop` lists. */
+export function capabilitiesOf(r: Resource, c: Container): Capabilities {
   const v = r.view;
   const pair = v.pair(containerSecurityContext(r, c), 'capabilities');
-  const list = (key: string): CapabilityEntry[] =>
+  const list = (key: string, read: (name: string) => string): CapabilityEntry[] =>
     v.items(v.get(pair?.value, key)).flatMap((node) => {
       const written = v.text(node);
-      return written === undefined ? [] : [{ node, cap: normalizeCapability(written), written }];
+      return written === undefined ? [] : [{ node, cap: read(written), written }];
     });
-  return { pair, add: list('add'), drop: list('drop'), dropPair: v.pair(pair?.value, 'drop') };
+  return {
+    pair,
+    add: list('add', normalizeCapability),
+    drop: list('drop', droppedCapability),
+    dropPair: v.pair(pair?.value, 'drop'),
+  };
+}
+
+/** Whether every runtime drops `cap` (a normalised name): `drop` names it or ALL, in any case, without `CAP_`. */
+export function isDropped(caps: Capabilities, cap: string): boolean {
+  return caps.drop.some((d) => d.cap === cap || d.cap === 'ALL');
 }
 
 export interface HostPathVolume {
@@ -213,16 +249,25 @@ export function hostPathChain(path: string | undefined): string[] {
   return chain;
 }
 
-/** The fix that takes one entry out of `capabilities.add`. */
+/**
+ * The fix that takes one entry out of `capabilities.add` (the whole `add` key when it was the
+ * last entry). A capability the runtime grants by default stays granted unless it is dropped.
+ */
 export function removeAddedCapability(r: Resource, c: Container, entry: CapabilityEntry): Fix {
+  const caps = capabilitiesOf(r, c);
+  const keeps = RUNTIME_DEFAULT_CAPABILITIES.has(entry.cap) && !isDropped(caps, entry.cap);
+  const effect = keeps
+    ? `the process may keep ${entry.cap}: runtimes grant it by default when it is not dropped`
+    : 'the process loses that capability';
   return {
-    title: `Remove \`${entry.written}\` from \`capabilities.add\` (the process loses that capability)`,
+    title: `Remove \`${entry.written}\` from \`capabilities.add\` (${effect})`,
     safety: 'suggestion',
     // NET_RAW leaves `add` but the runtime still grants it by default until it is dropped.
     reveals: entry.cap === 'NET_RAW' ? ['net-raw'] : [],
     apply: (b) => {
-      const seq = b.view.seq(b.view.get(capabilitiesOf(r, c).pair?.value, 'add'));
-      if (seq) b.removeItem(seq, entry.node);
+      const map = b.view.map(capabilitiesOf(r, c).pair?.value);
+      const pair = b.view.pair(map, 'add');
+      if (map && pair) b.removeListItems(map, pair, [entry.node]);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Minimal text edits to a YAML document. Nothing is ever re-printed: every edit replaces an exact
 // source range, and new lines copy the indentation of their neighbours, so comments, key order,
 // quoting, blank lines, line endings and the other documents stay byte for byte as they were.
-import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { LineMap } from './parse.ts';
 import type { YamlView } from './nodes.ts';
 
@@ -92,6 +92,10 @@ export class EditBuilder {
   private unitCache: string | undefined;
   private styleCache: Style | undefined;
   private flowPairs: WeakSet<object> | undefined;
+  /** Maps whose only pair was removed, with the edits that did it (a later addition writes there instead). */
+  private emptied = new Map<YAMLMap, { pair: Pair; edits: TextEdit[] }>();
+  /** Additions after the last pair of a map (a later removal of its only pair keeps them valid). */
+  private added = new Map<YAMLMap, TextEdit[]>();
 
   constructor(
     readonly text: string,
@@ -202,22 +206,68 @@ export class EditBuilder {
 
   /** Adds `key: value` as the last pair of `map` (block: a new line at the keys' indentation). */
   addPair(map: YAMLMap, key: string, value: YamlValue): void {
-    if (map.flow) {
-      const entry = `${renderScalar(key)}: ${renderFlow(value)}`;
-      const last = map.items[map.items.length - 1] as Pair | undefined;
-      if (last) this.insert(pairEnd(last), `, ${entry}`);
-      else this.insertInEmptyFlow(map, entry);
+    this.addPairs(map, { [key]: value });
+  }
+
+  /**
+   * Adds several pairs after the last pair of `map` as one edit: `{a: 1, b: 2}` (or `, a: 1, b: 2`)
+   * in a flow map, consecutive lines at the keys' indentation in a block map. Adding them one by
+   * one would put several insertions at one offset, which an empty flow map joins without commas.
+   */
+  addPairs(map: YAMLMap, entries: { [key: string]: YamlValue }): void {
+    const list = Object.entries(entries);
+    if (list.length === 0) return;
+    const gone = this.emptied.get(map);
+    if (gone) {
+      // The map's only pair was removed (leaving `{}`): the new pairs take its place instead.
+      this.emptied.delete(map);
+      for (const e of gone.edits) {
+        const i = this.edits.indexOf(e);
+        if (i >= 0) this.edits.splice(i, 1);
+      }
+      this.writeInPlaceOf(gone.pair, list);
       return;
     }
-    const first = map.items[0] as Pair | undefined;
     const last = map.items[map.items.length - 1] as Pair | undefined;
-    if (!first || !last) {
-      // An empty block map has no text of its own; callers use setValue on its pair instead.
-      throw new Error('cannot add to an empty block map without its pair');
+    const before = this.edits.length;
+    if (map.flow) {
+      const text = list.map(([k, v]) => `${renderScalar(k)}: ${renderFlow(v)}`).join(', ');
+      if (last) this.insert(pairEnd(last), `, ${text}`);
+      else this.insertInEmptyFlow(map, text);
+    } else {
+      const first = map.items[0] as Pair | undefined;
+      if (!first || !last) {
+        // An empty block map has no text of its own; callers use setValue on its pair instead.
+        throw new Error('cannot add to an empty block map without its pair');
+      }
+      const indent = ' '.repeat(this.columnOf((first.key as YamlNode).range![0]));
+      const style = this.style();
+      const lines = list.flatMap(([k, v]) => renderPair(k, v, indent, style));
+      this.insertLinesAfter(pairEnd(last), lines);
     }
-    const indent = ' '.repeat(this.columnOf((first.key as YamlNode).range![0]));
-    const lines = renderPair(key, value, indent, this.style());
-    this.insertLinesAfter(pairEnd(last), lines);
+    if (last) this.added.set(map, [...(this.added.get(map) ?? []), ...this.edits.slice(before)]);
+  }
+
+  /**
+   * Writes `key: value` in place of `pair` (its key, value and the value's lines), where it is
+   * written.
+   */
+  replacePair(pair: Pair, key: string, value: YamlValue): void {
+    this.writeInPlaceOf(pair, [[key, value]]);
+  }
+
+  private writeInPlaceOf(pair: Pair, entries: [string, YamlValue][]): void {
+    const start = (pair.key as YamlNode).range![0];
+    let end = pairEnd(pair);
+    while (end > start && /\s/.test(this.text[end - 1]!)) end--;
+    if (this.isInFlow(pair)) {
+      this.replace(start, end, entries.map(([k, v]) => `${renderScalar(k)}: ${renderFlow(v)}`).join(', '));
+      return;
+    }
+    const col = this.columnOf(start);
+    const style = this.style();
+    const lines = entries.flatMap(([k, v]) => renderPair(k, v, ' '.repeat(col), style));
+    this.replace(start, end, lines.join(this.eol).slice(col));
   }
 
   /** Removes a pair: its whole lines in a block map, the entry and one comma in a flow map. */
@@ -235,15 +285,30 @@ export class EditBuilder {
     const index = map.items.indexOf(pair);
     const keyStart = (pair.key as YamlNode).range![0];
     const end = pairEnd(pair);
+    const added = this.added.get(map);
+    if (map.items.length === 1 && added) {
+      // Pairs were added after this one: they keep the map from being empty.
+      if (map.flow) {
+        // `{old, new}` loses `old, `: the added text no longer needs its leading comma.
+        for (const e of added) if (e.start === end && e.text.startsWith(', ')) e.text = e.text.slice(2);
+        this.replace(keyStart, end, '');
+      } else {
+        this.removeLines(keyStart, end);
+      }
+      return;
+    }
+    const before = this.edits.length;
     if (map.flow) {
       this.removeFlowEntry(map.items as Pair[], index, keyStart, end, (p) => (p.key as YamlNode).range![0], pairEnd);
-      return;
-    }
-    if (map.items.length === 1) {
+    } else if (map.items.length === 1) {
       // The map would be empty: write `{}` in its place so the parent keeps a map.
       this.replaceBlockWithEmpty(keyStart, end, '{}');
+    }
+    if (map.items.length === 1) {
+      this.emptied.set(map, { pair, edits: this.edits.slice(before) });
       return;
     }
+    if (map.flow) return;
     const next = map.items[index + 1] as Pair | undefined;
     if (!this.startsLine(keyStart)) {
       // `- hostPort: 80` with more keys below: the next key moves up after the dash.
@@ -273,6 +338,30 @@ export class EditBuilder {
     return undefined;
   }
 
+  /**
+   * Removes `items` from the sequence that is the value of `pair` (a pair of `map`); when none would
+   * remain, removes the pair itself rather than leave `key: []`. A sequence that is anchored or
+   * reached through an alias (or a pair merged in with `<<`) is shared: it becomes `[]` instead.
+   */
+  removeListItems(map: YAMLMap, pair: Pair, items: readonly unknown[]): void {
+    const seq = this.view.seq(pair.value);
+    if (!seq) return;
+    const doomed = new Set(items);
+    const remaining = seq.items.filter((i) => !doomed.has(i)).length;
+    if (remaining === seq.items.length) return;
+    if (remaining === 0 && !isAlias(pair.value) && !seq.anchor && !this.mergedFromShared(map, pair)) this.removePair(map, pair);
+    else this.removeItems(seq, items);
+  }
+
+  /** Whether `pair` comes into `map` through a `<<` merge of a map others may use too (an alias or an anchored map). */
+  private mergedFromShared(map: YAMLMap, pair: Pair): boolean {
+    if (map.items.includes(pair as never)) return false;
+    const holder = this.holderOf(map, pair, 0);
+    // Written inline (`<<: {add: [X]}`) and merged only here: the pair can go like any other.
+    const inline = (map.items as Pair[]).some((p) => p.value === holder);
+    return !holder || !inline || !!holder.anchor;
+  }
+
   /** Removes an item from a sequence (its lines in a block sequence). */
   removeItem(seq: YAMLSeq, item: unknown): void {
     const index = seq.items.indexOf(item as never);
@@ -294,18 +383,25 @@ export class EditBuilder {
   /**
    * Removes several items of one sequence at once (removing them one by one would make
    * overlapping edits in a flow sequence). A flow sequence keeps the source text of its other items.
+   * `rewrite` gives new values for some of the items that stay (a scalar replaces the item's text).
    */
-  removeItems(seq: YAMLSeq, items: readonly unknown[]): void {
+  removeItems(seq: YAMLSeq, items: readonly unknown[], rewrite?: ReadonlyMap<unknown, string | number | boolean | null>): void {
     const doomed = new Set(items);
     const kept = seq.items.filter((i) => !doomed.has(i)) as YamlNode[];
-    if (kept.length === seq.items.length) return;
+    const textOf = (n: YamlNode): string =>
+      rewrite?.has(n) ? renderScalar(rewrite.get(n)!) : this.text.slice(n.range![0], n.range![1]);
+    if (kept.length === seq.items.length) {
+      for (const n of kept) if (rewrite?.has(n)) this.replace(n.range![0], n.range![1], textOf(n));
+      return;
+    }
     if (seq.flow) {
       const [start, end] = seq.range!;
       const open = this.text.indexOf('[', start);
       const close = this.text.lastIndexOf(']', end);
-      this.replace(open + 1, close, kept.map((n) => this.text.slice(n.range![0], n.range![1])).join(', '));
+      this.replace(open + 1, close, kept.map(textOf).join(', '));
       return;
     }
+    for (const n of kept) if (rewrite?.has(n)) this.replace(n.range![0], n.range![1], textOf(n));
     if (kept.length === 0) {
       const first = seq.items[0] as YamlNode;
       const last = seq.items[seq.items.length - 1] as YamlNode;
@@ -470,20 +566,27 @@ export class EditBuilder {
     }
   }
 
-  /** A block collection loses its last entry: the parent key gets `{}` / `[]` instead of children. */
+  /**
+   * A block collection loses its last entry: the parent key gets `{}` / `[]` instead of children,
+   * on the key's line, after the colon and any anchor or tag (`add: &caps []`). Comment lines
+   * between the key and its children stay where they are.
+   */
   private replaceBlockWithEmpty(start: number, end: number, empty: string): void {
     const firstLine = this.lines.lineOf(start);
     const before = this.text.slice(this.lines.starts[firstLine], start);
-    if (/^[ \t]*$/.test(before) && firstLine > 0) {
-      // Children on their own lines under `key:`: put the empty collection after the colon.
-      const parentEnd = this.lines.lineEnd(firstLine - 1);
-      const parentLine = this.text.slice(this.lines.starts[firstLine - 1], parentEnd);
-      const comment = parentLine.search(/\s#/);
-      const codeEnd = comment >= 0 ? this.lines.starts[firstLine - 1]! + comment : parentEnd;
-      if (/:\s*$/.test(this.text.slice(this.lines.starts[firstLine - 1], codeEnd))) {
-        this.insert(codeEnd, ` ${empty}`);
-        this.removeLines(start, end);
-        return;
+    if (/^[ \t]*$/.test(before)) {
+      // Children on their own lines under `key:`: find the key's line above any comment lines.
+      let keyLine = firstLine - 1;
+      while (keyLine >= 0 && /^[ \t]*(?:#.*)?\r?$/.test(this.lines.lineText(keyLine))) keyLine--;
+      if (keyLine >= 0) {
+        const lineStart = this.lines.starts[keyLine]!;
+        const code = stripComment(this.text.slice(lineStart, this.lines.lineEnd(keyLine))).replace(/\s+$/, '');
+        // `key:`, `key: &anchor`, `key: !!tag`, `- key: &anchor !tag`
+        if (/:(?:[ \t]+[&!][^\s,\[\]{}]*)*$/.test(code)) {
+          this.insert(lineStart + code.length, ` ${empty}`);
+          this.removeLines(start, end);
+          return;
+        }
       }
     }
     this.replace(start, end, empty);
@@ -505,6 +608,22 @@ export class EditBuilder {
     if (index + 1 < items.length) this.replace(start, startOf(items[index + 1]!), '');
     else this.replace(endOf(items[index - 1]!), end, '');
   }
+}
+
+/** A line without its comment (a `#` that starts the line or follows white space, outside quotes). */
+function stripComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) {
+      return line.slice(0, i);
+    }
+  }
+  return line;
 }
 
 function nest(path: readonly string[], value: YamlValue): YamlValue {
