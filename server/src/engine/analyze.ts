@@ -37,6 +37,11 @@ export interface Finding {
   fixes?: readonly Fix[];
   /** The YAML document the finding is in, for fixes and suppressions. */
   origin?: Origin;
+  /**
+   * The chunk-relative finding this one was placed from. When only the offsets move (an edit
+   * earlier on the same line count), line and column are unchanged, and so is the diagnostic.
+   */
+  base?: Finding;
 }
 
 export interface Origin {
@@ -94,6 +99,10 @@ export class Analyzer {
   private ruleSetKey = '';
   /** Per file rule, state it keeps between runs (indexes maintained from the changes). */
   private fileState = new Map<string, Map<string, unknown>>();
+  /** The chunks the window path replaced, as resource changes (saves diffing every chunk). */
+  private windowChanges: { added: Resource[]; removed: Resource[] } | undefined;
+  /** Findings of file rules by the report object they came from (see `report` in run()). */
+  private fileFindings = new WeakMap<Report, { chunk: Chunk; finding: Finding | undefined; placed: Finding | undefined; at: number; offset: number }>();
 
   constructor(private readonly options: AnalyzeOptions = {}) {}
 
@@ -121,7 +130,12 @@ export class Analyzer {
       spans = splitChunks(text);
       next = this.reanalyseByComparison(text, spans, ruleSet);
     }
-    const changes = this.chunks.length > 0 && ruleSet.key === this.ruleSetKey ? diffResources(this.chunks, next) : undefined;
+    const changes =
+      this.chunks.length === 0 || ruleSet.key !== this.ruleSetKey
+        ? undefined
+        : this.windowChanges ?? diffResources(this.chunks, next);
+    this.windowChanges = undefined;
+    if (ruleSet.key !== this.ruleSetKey) this.fileFindings = new WeakMap();
     this.chunks = next;
     this.spans = spans;
     this.length = text.length;
@@ -132,10 +146,10 @@ export class Analyzer {
     for (let i = 0; i < next.length; i++) {
       const chunk = next[i]!;
       const offset = spans[i]!.start;
-      if (!chunk.placed || chunk.placedAt !== line || chunk.placedOffset !== offset) {
-        chunk.placed = chunk.findings.map((f) => shift(f, line, offset));
+      chunk.placedOffset = offset;
+      if (!chunk.placed || chunk.placedAt !== line) {
+        chunk.placed = chunk.findings.map((f) => new PlacedFinding(f, chunk, line));
         chunk.placedAt = line;
-        chunk.placedOffset = offset;
       }
       for (const f of chunk.placed) out.push(f);
       line += chunk.lines.lineCount - 1;
@@ -156,11 +170,23 @@ export class Analyzer {
             changes,
             state,
             isActive: (id) => ruleSet.active.has(id),
-            report(resource, report) {
+            report: (resource, report) => {
               const chunk = chunkOf.get(resource);
               if (!chunk) return;
-              const f = toFinding(active, report, chunk.lines, resource);
-              if (f && !ignoredBy(chunk.directives, resource, f)) out.push(shift(f, chunk.placedAt, chunk.placedOffset));
+              // A rule that hands back the same report object for an unchanged object gets the
+              // same finding back, so its diagnostic is not rebuilt on every keystroke.
+              let cached = this.fileFindings.get(report);
+              if (!cached || cached.chunk !== chunk) {
+                const f = toFinding(active, report, chunk.lines, resource);
+                cached = { chunk, finding: f && !ignoredBy(chunk.directives, resource, f) ? f : undefined, placed: undefined, at: -1, offset: -1 };
+                this.fileFindings.set(report, cached);
+              }
+              if (!cached.finding) return;
+              if (!cached.placed || cached.at !== chunk.placedAt) {
+                cached.placed = new PlacedFinding(cached.finding, chunk, chunk.placedAt);
+                cached.at = chunk.placedAt;
+              }
+              out.push(cached.placed);
             },
           });
         } catch (err) {
@@ -260,6 +286,12 @@ export class Analyzer {
       if (cached) reusable.delete(chunkText);
       next.push(cached ?? analyzeChunk(detach(chunkText), ruleSet));
     }
+    const kept = new Set<Chunk>(next.slice(a));
+    const removed: Resource[] = [];
+    for (let i = a; i <= b; i++) if (!kept.has(prevChunks[i]!)) removed.push(...prevChunks[i]!.resources);
+    const added: Resource[] = [];
+    for (let i = a; i < next.length; i++) if (!prevChunks.slice(a, b + 1).includes(next[i]!)) added.push(...next[i]!.resources);
+    this.windowChanges = { added, removed };
     for (let i = b + 1; i < prevSpans.length; i++) {
       const s = prevSpans[i]!;
       spans.push(delta === 0 ? s : { start: s.start + delta, end: s.end + delta });
@@ -300,6 +332,47 @@ export class Analyzer {
     return { key: keyParts.join(','), objectRules, fileRules, syntax, active };
   }
 }
+
+/**
+ * A chunk-relative finding placed in the whole text. Lines are fixed when it is made (it is made
+ * again when its chunk moves to another line); offsets are read from the chunk's current place,
+ * so an edit that only shifts offsets (typing on a line above) re-creates nothing.
+ */
+class PlacedFinding implements Finding {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(
+    readonly base: Finding,
+    private readonly chunk: Chunk,
+    line: number,
+  ) {
+    this.start = { line: base.start.line + line, character: base.start.character };
+    this.end = { line: base.end.line + line, character: base.end.character };
+  }
+  get ruleId(): string {
+    return this.base.ruleId;
+  }
+  get severity(): Severity {
+    return this.base.severity;
+  }
+  get message(): string {
+    return this.base.message;
+  }
+  get fixes(): readonly Fix[] | undefined {
+    return this.base.fixes;
+  }
+  get startOffset(): number {
+    return this.base.startOffset + this.chunk.placedOffset;
+  }
+  get endOffset(): number {
+    return this.base.endOffset + this.chunk.placedOffset;
+  }
+  get origin(): Origin | undefined {
+    const o = this.base.origin;
+    return o && { ...o, offset: o.offset + this.chunk.placedOffset };
+  }
+}
+
 
 /** Resources of chunks that left, and of chunks that arrived (chunks are reused whole or not at all). */
 function diffResources(before: readonly Chunk[], after: readonly Chunk[]): { added: Resource[]; removed: Resource[] } {
@@ -589,17 +662,6 @@ function makeFinding(
   };
 }
 
-function shift(f: Finding, line: number, offset: number): Finding {
-  if (line === 0 && offset === 0) return f;
-  return {
-    ...f,
-    origin: f.origin && { ...f.origin, offset: f.origin.offset + offset },
-    start: { line: f.start.line + line, character: f.start.character },
-    end: { line: f.end.line + line, character: f.end.character },
-    startOffset: f.startOffset + offset,
-    endOffset: f.endOffset + offset,
-  };
-}
 
 function byPosition(a: Finding, b: Finding): number {
   return a.startOffset - b.startOffset || a.endOffset - b.endOffset || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);

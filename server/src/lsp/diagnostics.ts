@@ -105,14 +105,15 @@ export class DiagnosticsService {
 }
 
 /** Findings of unchanged documents are the same objects from one run to the next; so are their diagnostics. */
-const converted = new WeakMap<Finding, Diagnostic>();
+const converted = new WeakMap<Finding, { line: number; diagnostic: Diagnostic }>();
 function cachedDiagnostic(f: Finding): Diagnostic {
-  let d = converted.get(f);
-  if (!d) {
-    d = toDiagnostic(f);
-    converted.set(f, d);
+  const key = f.base ?? f;
+  let entry = converted.get(key);
+  if (!entry || entry.line !== f.start.line) {
+    entry = { line: f.start.line, diagnostic: toDiagnostic(f) };
+    converted.set(key, entry);
   }
-  return d;
+  return entry.diagnostic;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { memoize, podLabels, type Resource } from '../k8s/resource.ts';
 import { matches, namespacesMayMatch, readSelector, type Selector } from '../k8s/selectors.ts';
-import { defineRule, type Fix } from '../engine/rule.ts';
+import { defineRule, type Fix, type Report } from '../engine/rule.ts';
 import { renderBlock, type Style, type YamlValue } from '../yaml/edit.ts';
 
 interface Policy {
@@ -100,6 +100,22 @@ function defaultDenyFix(r: Resource): Fix {
   };
 }
 
+/** What the rule needs of a workload, read once: the object does not change while it is cached. */
+function workloadOf(r: Resource): { hostNetwork: boolean; report: Report } {
+  return memoize(r, 'networkpolicy:workload', () => {
+    const allow = allowPolicyFix(r);
+    return {
+      hostNetwork: r.view.isTrue(r.view.get(r.pod!.node, 'hostNetwork')),
+      report: {
+        at: r.anchor,
+        messageId: 'uncovered',
+        data: { kind: r.kind, name: r.name ?? '?' },
+        fixes: allow ? [allow, defaultDenyFix(r)] : [defaultDenyFix(r)],
+      },
+    };
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'pod-not-covered-by-networkpolicy',
@@ -123,21 +139,16 @@ export default defineRule({
     }
     for (const r of ctx.resources) {
       if (!r.pod) continue;
+      const w = workloadOf(r);
       // Pods on the host network are outside NetworkPolicies' reach; host-network reports them.
-      if (r.view.isTrue(r.view.get(r.pod.node, 'hostNetwork'))) continue;
+      if (w.hostNetwork) continue;
       const labels = podLabels(r);
       // An unreadable selector might select the pods: say nothing rather than guess.
       const covered = policies.some(
         (p) => namespacesMayMatch(p.namespace, r.namespace) && (p.selector === undefined || matches(p.selector, labels)),
       );
       if (covered) continue;
-      const allow = allowPolicyFix(r);
-      ctx.report(r, {
-        at: r.anchor,
-        messageId: 'uncovered',
-        data: { kind: r.kind, name: r.name ?? '?' },
-        fixes: allow ? [allow, defaultDenyFix(r)] : [defaultDenyFix(r)],
-      });
+      ctx.report(r, w.report);
     }
   },
 });

@@ -244,8 +244,6 @@ export default defineRule({
       if (svc.kind !== 'Service' || svc.group !== '') continue;
       const summary = serviceSummary(svc);
       if (!summary) continue;
-      const v = svc.view;
-      const spec = v.get(svc.root, 'spec');
       const selector = summary.selector;
       const [firstKey, firstValue] = selector.entries().next().value as [string, string];
       const candidates = candidatesFor(index, svc.namespace, firstKey, firstValue);
@@ -254,6 +252,8 @@ export default defineRule({
         .filter((w) => selects(selector, podLabels(w)))
         .sort((x, y) => workloadLabel(x).localeCompare(workloadLabel(y)));
       if (selected.length === 0) continue;
+      const v = svc.view;
+      const spec = v.get(svc.root, 'spec');
       const names = new Map<string, Set<string>>();
       for (const w of selected) {
         for (const [n, protocols] of targetableNames(w)) {
