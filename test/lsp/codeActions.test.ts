@@ -46,7 +46,7 @@ describe('code actions', () => {
   });
 
   async function open(text: string): Promise<{ uri: string; diagnostics: any[] }> {
-    const uri = `file:///work/ca-${n++}.yaml`;
+    const uri = `file:///project/ca-${n++}.yaml`;
     const published = client.waitForDiagnostics(uri, 1);
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     return { uri, diagnostics: (await published).diagnostics };

@@ -17,7 +17,7 @@ describe('language server robustness', () => {
   let n = 0;
   for (const [name, text] of Object.entries(NASTY)) {
     it(`answers for: ${name}`, async () => {
-      const uri = `file:///work/nasty-${n++}.yaml`;
+      const uri = `file:///project/nasty-${n++}.yaml`;
       const published = client.waitForDiagnostics(uri, 1);
       client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
       const { diagnostics } = await published;
@@ -34,7 +34,7 @@ describe('language server robustness', () => {
   }
 
   it('survives edits that break and repair a document mid-typing', async () => {
-    const uri = 'file:///work/typing.yaml';
+    const uri = 'file:///project/typing.yaml';
     let text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n';
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     await client.waitForDiagnostics(uri, 1);

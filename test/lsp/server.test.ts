@@ -64,7 +64,7 @@ describe('language server over stdio', () => {
   });
 
   it('publishes diagnostics with code, source, exact range and a documentation link on open', async () => {
-    const uri = 'file:///work/api.yaml';
+    const uri = 'file:///project/api.yaml';
     const published = client.waitForDiagnostics(uri, 1);
     openDoc(client, uri, MANIFEST);
     const { diagnostics } = await published;
@@ -78,7 +78,7 @@ describe('language server over stdio', () => {
   });
 
   it('re-publishes after an incremental edit, with the new version', async () => {
-    const uri = 'file:///work/api.yaml';
+    const uri = 'file:///project/api.yaml';
     const published = client.waitForDiagnostics(uri, 2);
     // Replace `true` with `false` on line 17.
     client.notify('textDocument/didChange', {
@@ -96,7 +96,7 @@ describe('language server over stdio', () => {
   });
 
   it('explains a finding on hover and answers null elsewhere', async () => {
-    const uri = 'file:///work/api.yaml';
+    const uri = 'file:///project/api.yaml';
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 15, character: 20 } });
     assert.equal(hover.contents.kind, 'markdown');
     assert.match(hover.contents.value, /image-tag-mutable/);
@@ -109,7 +109,7 @@ describe('language server over stdio', () => {
   });
 
   it('follows a configuration change without a restart', async () => {
-    const uri = 'file:///work/pod.yaml';
+    const uri = 'file:///project/pod.yaml';
     const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
     const first = client.waitForDiagnostics(uri, 1);
     openDoc(client, uri, text);
@@ -136,9 +136,9 @@ describe('language server over stdio', () => {
 
   it('stays silent on YAML that is not Kubernetes', async () => {
     const files: Record<string, string> = {
-      'file:///work/.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n',
-      'file:///work/docker-compose.yml': 'services:\n  web:\n    image: nginx:latest\n    privileged: true\n    ports: ["80:80"]\n',
-      'file:///work/chart/values.yaml': 'image:\n  repository: nginx\n  tag: latest\nsecurityContext:\n  privileged: true\n',
+      'file:///project/.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n',
+      'file:///project/docker-compose.yml': 'services:\n  web:\n    image: nginx:latest\n    privileged: true\n    ports: ["80:80"]\n',
+      'file:///project/chart/values.yaml': 'image:\n  repository: nginx\n  tag: latest\nsecurityContext:\n  privileged: true\n',
     };
     for (const [uri, text] of Object.entries(files)) {
       const published = client.waitForDiagnostics(uri, 1);
@@ -148,7 +148,7 @@ describe('language server over stdio', () => {
   });
 
   it('clears diagnostics when a document closes', async () => {
-    const uri = 'file:///work/pod.yaml';
+    const uri = 'file:///project/pod.yaml';
     const cleared = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.diagnostics.length === 0);
     client.notify('textDocument/didClose', { textDocument: { uri } });
     await cleared;
@@ -160,7 +160,7 @@ describe('language server with a client that pushes settings', () => {
     const client = new LspClient();
     const caps = { ...defaultCapabilities(), workspace: {} };
     await client.initialize(caps, { settings: { rules: { 'privileged-container': 'off' } } });
-    const uri = 'file:///work/p.yaml';
+    const uri = 'file:///project/p.yaml';
     const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext: {privileged: true}\n';
     const first = client.waitForDiagnostics(uri, 1);
     openDoc(client, uri, text);

@@ -2,22 +2,15 @@
 // every file lints through the CLI without a crash and without an absurd result.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { PEER_CORPUS, yamlFiles } from '../support/corpus.ts';
 
 const ROOT = join(__dirname, '..', '..');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'peers');
+const CORPUS = PEER_CORPUS;
 const CLI = join(ROOT, 'dist', 'cli.js');
 
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) yamlFiles(full, out);
-    else if (/\.ya?ml$/.test(name)) out.push(full);
-  }
-  return out;
-}
 
 describe('peer corpus smoke test', { skip: existsSync(CORPUS) ? false : `no corpus at ${relative(ROOT, CORPUS)}; skipped` }, () => {
   it('lints every manifest without a crash or an absurd result', () => {

@@ -1,8 +1,8 @@
 // Suppressions, fix-all, and the fix round trip over the peer corpus.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { PEER_CORPUS, yamlFiles } from '../support/corpus.ts';
 import { parseAllDocuments } from 'yaml';
 import { analyze } from '../../server/src/engine/analyze.ts';
 import { fixAll, ignoreLineEdits, ignoreObjectEdits } from '../../server/src/engine/fixes.ts';
@@ -106,16 +106,8 @@ spec:
   });
 });
 
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'peers');
+const CORPUS = PEER_CORPUS;
 
-function yamlFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) yamlFiles(full, out);
-    else if (/\.ya?ml$/.test(name)) out.push(full);
-  }
-  return out;
-}
 
 /** Paths whose values differ between two plain values (added, removed or changed leaves). */
 function diffPaths(a: unknown, b: unknown, path: string[] = [], out: string[][] = []): string[][] {
