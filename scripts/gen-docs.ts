@@ -19,6 +19,7 @@ const CATEGORY_TITLES: Record<RuleMeta['category'], string> = {
   images: 'Images',
   secrets: 'Secrets',
   'service-accounts': 'Service accounts',
+  rbac: 'RBAC',
   networking: 'Networking',
   syntax: 'YAML',
 };

@@ -16,6 +16,7 @@ export type Category =
   | 'images'
   | 'secrets'
   | 'service-accounts'
+  | 'rbac'
   | 'networking'
   | 'syntax';
 

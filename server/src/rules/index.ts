@@ -8,9 +8,12 @@ import capSysAdmin from './cap-sys-admin.ts';
 import capabilitiesAddBaseline from './capabilities-add-baseline.ts';
 import capabilitiesAddRestricted from './capabilities-add-restricted.ts';
 import capabilitiesDropAll from './capabilities-drop-all.ts';
+import clusterAdminBinding from './cluster-admin-binding.ts';
 import containerRuntimeSocket from './container-runtime-socket.ts';
 import cpuLimitsMissing from './cpu-limits-missing.ts';
 import cpuRequestsMissing from './cpu-requests-missing.ts';
+import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
+import hostAliases from './host-aliases.ts';
 import hostNetwork from './host-network.ts';
 import hostPathVolume from './host-path-volume.ts';
 import hostPidIpc from './host-pid-ipc.ts';
@@ -31,6 +34,7 @@ import portReferenceErrors from './port-reference-errors.ts';
 import privilegedContainer from './privileged-container.ts';
 import probeHostOverride from './probe-host-override.ts';
 import procMountUnmasked from './proc-mount-unmasked.ts';
+import rbacWildcard from './rbac-wildcard.ts';
 import readOnlyRootFs from './read-only-root-fs.ts';
 import readinessProbeMissing from './readiness-probe-missing.ts';
 import restrictedVolumeTypes from './restricted-volume-types.ts';
@@ -59,9 +63,12 @@ export const RULES: readonly Rule[] = [
   capabilitiesAddBaseline,
   capabilitiesAddRestricted,
   capabilitiesDropAll,
+  clusterAdminBinding,
   containerRuntimeSocket,
   cpuLimitsMissing,
   cpuRequestsMissing,
+  deprecatedServiceAccountField,
+  hostAliases,
   hostNetwork,
   hostPathVolume,
   hostPidIpc,
@@ -82,6 +89,7 @@ export const RULES: readonly Rule[] = [
   privilegedContainer,
   probeHostOverride,
   procMountUnmasked,
+  rbacWildcard,
   readOnlyRootFs,
   readinessProbeMissing,
   restrictedVolumeTypes,
