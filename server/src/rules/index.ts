@@ -13,6 +13,7 @@ import containerRuntimeSocket from './container-runtime-socket.ts';
 import cpuLimitsMissing from './cpu-limits-missing.ts';
 import cpuRequestsMissing from './cpu-requests-missing.ts';
 import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
+import duplicateEnvVar from './duplicate-env-var.ts';
 import hostAliases from './host-aliases.ts';
 import hostNetwork from './host-network.ts';
 import hostPathVolume from './host-path-volume.ts';
@@ -34,6 +35,9 @@ import portReferenceErrors from './port-reference-errors.ts';
 import privilegedContainer from './privileged-container.ts';
 import probeHostOverride from './probe-host-override.ts';
 import procMountUnmasked from './proc-mount-unmasked.ts';
+import rbacBroadSubject from './rbac-broad-subject.ts';
+import rbacPodExecAttach from './rbac-pod-exec-attach.ts';
+import rbacSecretsAccess from './rbac-secrets-access.ts';
 import rbacWildcard from './rbac-wildcard.ts';
 import readOnlyRootFs from './read-only-root-fs.ts';
 import readinessProbeMissing from './readiness-probe-missing.ts';
@@ -68,6 +72,7 @@ export const RULES: readonly Rule[] = [
   cpuLimitsMissing,
   cpuRequestsMissing,
   deprecatedServiceAccountField,
+  duplicateEnvVar,
   hostAliases,
   hostNetwork,
   hostPathVolume,
@@ -89,6 +94,9 @@ export const RULES: readonly Rule[] = [
   privilegedContainer,
   probeHostOverride,
   procMountUnmasked,
+  rbacBroadSubject,
+  rbacPodExecAttach,
+  rbacSecretsAccess,
   rbacWildcard,
   readOnlyRootFs,
   readinessProbeMissing,
