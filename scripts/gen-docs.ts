@@ -20,6 +20,7 @@ const CATEGORY_TITLES: Record<RuleMeta['category'], string> = {
   secrets: 'Secrets',
   'service-accounts': 'Service accounts',
   rbac: 'RBAC',
+  workloads: 'Workload hygiene',
   networking: 'Networking',
   syntax: 'YAML',
 };

@@ -17,6 +17,7 @@ export type Category =
   | 'secrets'
   | 'service-accounts'
   | 'rbac'
+  | 'workloads'
   | 'networking'
   | 'syntax';
 

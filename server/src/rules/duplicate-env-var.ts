@@ -4,7 +4,7 @@ export default defineRule({
   meta: {
     id: 'duplicate-env-var',
     title: 'Environment variable set twice',
-    category: 'secrets',
+    category: 'workloads',
     severity: 'warning',
     target: 'container',
     description:

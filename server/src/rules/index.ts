@@ -12,6 +12,7 @@ import clusterAdminBinding from './cluster-admin-binding.ts';
 import containerRuntimeSocket from './container-runtime-socket.ts';
 import cpuLimitsMissing from './cpu-limits-missing.ts';
 import cpuRequestsMissing from './cpu-requests-missing.ts';
+import defaultNamespace from './default-namespace.ts';
 import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
 import duplicateEnvVar from './duplicate-env-var.ts';
 import hostAliases from './host-aliases.ts';
@@ -49,7 +50,10 @@ import seccompProfileRequired from './seccomp-profile-required.ts';
 import seccompUnconfined from './seccomp-unconfined.ts';
 import secretDataInManifest from './secret-data-in-manifest.ts';
 import secretInEnvLiteral from './secret-in-env-literal.ts';
+import secretViaEnv from './secret-via-env.ts';
+import selectorTemplateMismatch from './selector-template-mismatch.ts';
 import selinuxCustomOptions from './selinux-custom-options.ts';
+import sensitiveContainerPorts from './sensitive-container-ports.ts';
 import sensitiveHostPath from './sensitive-host-path.ts';
 import serviceExternalIps from './service-external-ips.ts';
 import serviceTypeExposed from './service-type-exposed.ts';
@@ -71,6 +75,7 @@ export const RULES: readonly Rule[] = [
   containerRuntimeSocket,
   cpuLimitsMissing,
   cpuRequestsMissing,
+  defaultNamespace,
   deprecatedServiceAccountField,
   duplicateEnvVar,
   hostAliases,
@@ -108,7 +113,10 @@ export const RULES: readonly Rule[] = [
   seccompUnconfined,
   secretDataInManifest,
   secretInEnvLiteral,
+  secretViaEnv,
+  selectorTemplateMismatch,
   selinuxCustomOptions,
+  sensitiveContainerPorts,
   sensitiveHostPath,
   serviceExternalIps,
   serviceTypeExposed,
