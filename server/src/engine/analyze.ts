@@ -289,8 +289,9 @@ export class Analyzer {
     const kept = new Set<Chunk>(next.slice(a));
     const removed: Resource[] = [];
     for (let i = a; i <= b; i++) if (!kept.has(prevChunks[i]!)) removed.push(...prevChunks[i]!.resources);
+    const replaced = new Set<Chunk>(prevChunks.slice(a, b + 1));
     const added: Resource[] = [];
-    for (let i = a; i < next.length; i++) if (!prevChunks.slice(a, b + 1).includes(next[i]!)) added.push(...next[i]!.resources);
+    for (let i = a; i < next.length; i++) if (!replaced.has(next[i]!)) added.push(...next[i]!.resources);
     this.windowChanges = { added, removed };
     for (let i = b + 1; i < prevSpans.length; i++) {
       const s = prevSpans[i]!;

@@ -1,4 +1,4 @@
-import type { Fix } from '../engine/rule.ts';
+import { forEachContainer, type Fix, type ObjectContext } from '../engine/rule.ts';
 import type { Document } from 'yaml';
 import type { EditBuilder, YamlValue } from '../yaml/edit.ts';
 import type { AnyNode } from '../yaml/nodes.ts';
@@ -178,4 +178,21 @@ function writeProbe(b: EditBuilder, c: Container, kind: ProbeKind, value: YamlVa
   const pair = b.view.pair(c.node, kind);
   if (pair) b.setValue(pair, value);
   else b.addPair(c.node, kind, value);
+}
+
+/** The check liveness-probe-missing and readiness-probe-missing share, for one probe kind. */
+export function checkMissingProbe(ctx: ObjectContext, kind: 'livenessProbe' | 'readinessProbe'): void {
+  forEachContainer(ctx, (c, _pod, r) => {
+    if (!needsProbes(r, c)) return;
+    const probe = r.view.pair(c.node, kind);
+    if (r.view.map(probe?.value)) return;
+    // A probe key left empty (null) is no probe at all; underline that key rather than the name.
+    const all = addAllProbesFix(r, c);
+    ctx.report({
+      at: probe ?? c.anchor,
+      messageId: 'missing',
+      data: { name: c.name },
+      fixes: all ? [addProbeFix(r, c, kind), all] : [addProbeFix(r, c, kind)],
+    });
+  });
 }

@@ -173,7 +173,7 @@ export function sensitiveHostDir(path: string): string | undefined {
 import { containerSecurityContext } from './pod.ts';
 import type { Container, Resource } from './resource.ts';
 import type { AnyNode, Pair } from '../yaml/nodes.ts';
-import type { Fix } from '../engine/rule.ts';
+import { forEachContainer, owner, type Fix, type ObjectContext } from '../engine/rule.ts';
 import type { EditBuilder } from '../yaml/edit.ts';
 
 export interface CapabilityEntry {
@@ -279,4 +279,17 @@ export function addToDrop(c: Container, cap: string): (b: EditBuilder) => void {
     if (caps) b.addToList(caps, 'drop', cap);
     else b.setIn(c.node, ['securityContext', 'capabilities', 'drop'], [cap]);
   };
+}
+
+/** Runs `fn` for each added capability that `ruleId` is the one to report (see addedCapabilityChain). */
+export function forEachOwnedCapability(
+  ctx: ObjectContext,
+  ruleId: string,
+  fn: (entry: CapabilityEntry, c: Container, r: Resource) => void,
+): void {
+  forEachContainer(ctx, (c, _pod, r) => {
+    for (const entry of capabilitiesOf(r, c).add) {
+      if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) === ruleId) fn(entry, c, r);
+    }
+  });
 }

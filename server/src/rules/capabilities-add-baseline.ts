@@ -1,5 +1,5 @@
-import { addedCapabilityChain, BASELINE_CAPABILITIES, capabilitiesOf, removeAddedCapability } from '../k8s/security.ts';
-import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
+import { BASELINE_CAPABILITIES, forEachOwnedCapability, removeAddedCapability } from '../k8s/security.ts';
+import { defineRule } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -20,9 +20,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    forEachContainer(ctx, (c, _pod, r) => {
-      for (const entry of capabilitiesOf(r, c).add) {
-        if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-baseline') continue;
+    forEachOwnedCapability(ctx, 'capabilities-add-baseline', (entry, c, r) => {
         // A default-set capability lands here only because of how it is spelled.
         const spelling = BASELINE_CAPABILITIES.has(entry.cap) || entry.cap === 'NET_BIND_SERVICE';
         const node = entry.node;
@@ -48,7 +46,6 @@ export default defineRule({
               ]
             : [removeAddedCapability(r, c, entry)],
         });
-      }
     });
   },
 });

@@ -1,5 +1,5 @@
-import { addedCapabilityChain, capabilitiesOf, removeAddedCapability } from '../k8s/security.ts';
-import { defineRule, forEachContainer, owner } from '../engine/rule.ts';
+import { forEachOwnedCapability, removeAddedCapability } from '../k8s/security.ts';
+import { defineRule } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -18,16 +18,13 @@ export default defineRule({
     },
   },
   check(ctx) {
-    forEachContainer(ctx, (c, _pod, r) => {
-      for (const entry of capabilitiesOf(r, c).add) {
-        if (owner(ctx, addedCapabilityChain(entry.cap, entry.written)) !== 'capabilities-add-restricted') continue;
-        ctx.report({
-          at: entry.node,
-          messageId: 'added',
-          data: { name: c.name, cap: entry.written },
-          fixes: [removeAddedCapability(r, c, entry)],
-        });
-      }
+    forEachOwnedCapability(ctx, 'capabilities-add-restricted', (entry, c, r) => {
+      ctx.report({
+        at: entry.node,
+        messageId: 'added',
+        data: { name: c.name, cap: entry.written },
+        fixes: [removeAddedCapability(r, c, entry)],
+      });
     });
   },
 });

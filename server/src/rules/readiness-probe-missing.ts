@@ -1,5 +1,5 @@
-import { addAllProbesFix, addProbeFix, needsProbes } from '../k8s/probes.ts';
-import { defineRule, forEachContainer } from '../engine/rule.ts';
+import { checkMissingProbe } from '../k8s/probes.ts';
+import { defineRule } from '../engine/rule.ts';
 
 export default defineRule({
   meta: {
@@ -17,18 +17,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    forEachContainer(ctx, (c, _pod, r) => {
-      if (!needsProbes(r, c)) return;
-      const probe = r.view.pair(c.node, 'readinessProbe');
-      if (r.view.map(probe?.value)) return;
-      // `readinessProbe:` left empty (null) is no probe at all; underline that key rather than the name.
-      const all = addAllProbesFix(r, c);
-      ctx.report({
-        at: probe ?? c.anchor,
-        messageId: 'missing',
-        data: { name: c.name },
-        fixes: all ? [addProbeFix(r, c, 'readinessProbe'), all] : [addProbeFix(r, c, 'readinessProbe')],
-      });
-    });
+    checkMissingProbe(ctx, 'readinessProbe');
   },
 });

@@ -651,10 +651,13 @@ export function normalizeEdits(edits: readonly TextEdit[]): TextEdit[] {
     (a, b) => a.e.start - b.e.start || a.e.end - b.e.end || (b.e.depth ?? 0) - (a.e.depth ?? 0) || a.i - b.i,
   );
   const out: TextEdit[] = [];
+  const seen = new Set<string>();
   for (const { e } of indexed) {
     const last = out[out.length - 1];
     // The same edit twice (containers sharing a securityContext through an alias or a merge) is one edit.
-    if (indexed.some((x) => x.e !== e && x.e.start === e.start && x.e.end === e.end && x.e.text === e.text && x.i < indexed.find((y) => y.e === e)!.i)) continue;
+    const key = `${e.start}:${e.end}:${e.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (last && last.start === last.end && e.start === e.end && last.start === e.start) {
       out[out.length - 1] = { start: last.start, end: last.end, text: last.text + e.text };
       continue;
