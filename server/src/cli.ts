@@ -2,6 +2,7 @@
 //
 //   kubeguard lint <files|dirs|->... [--format text|json] [--fail-on error|warning|info|none]
 //                  [--profile restricted|baseline] [--rule <id>=<off|info|warning|error>]...
+//                  [--trusted-registry <registry>]... [--priority-class <name>]...
 //   kubeguard fix <files|dirs>... [--dry-run] [--profile ...] [--rule ...]
 //
 // Exit codes: 0 no findings at or above --fail-on; 1 there are some; 2 usage error, an
@@ -31,6 +32,11 @@ Options:
   --profile restricted|baseline
                               Pod Security Standards profile (default: restricted)
   --rule <id>=<severity>      set a rule's severity: off, info, warning or error (repeatable)
+  --trusted-registry <registry>
+                              a registry images may come from, like ghcr.io/my-org
+                              (repeatable; turns on untrusted-registry)
+  --priority-class <name>     a PriorityClass workloads may use (repeatable; turns on
+                              priority-class)
   --dry-run                   fix: print the changes as a unified diff, write nothing
   -h, --help                  show this help
 `;
@@ -45,13 +51,15 @@ interface Options {
   failOn: Severity | 'none';
   profile: 'restricted' | 'baseline';
   rules: Record<string, string>;
+  trustedRegistries: string[];
+  priorityClasses: string[];
 }
 
 function parseArgs(argv: string[]): Options | 'help' {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command !== 'lint' && command !== 'fix') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
-  const opts: Options = { command, dryRun: false, paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {} };
+  const opts: Options = { command, dryRun: false, paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {}, trustedRegistries: [], priorityClasses: [] };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.indexOf('=');
@@ -97,6 +105,12 @@ function parseArgs(argv: string[]): Options | 'help' {
         opts.rules[id] = sev;
         break;
       }
+      case '--trusted-registry':
+        opts.trustedRegistries.push(value());
+        break;
+      case '--priority-class':
+        opts.priorityClasses.push(value());
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option "${arg}"`);
         opts.paths.push(arg);
@@ -162,7 +176,12 @@ function main(argv: string[]): number {
     process.stdout.write(USAGE);
     return 0;
   }
-  const settings = normalizeSettings({ profile: opts.profile, rules: opts.rules });
+  const settings = normalizeSettings({
+    profile: opts.profile,
+    rules: opts.rules,
+    trustedRegistries: opts.trustedRegistries,
+    priorityClasses: opts.priorityClasses,
+  });
   if (opts.command === 'fix') return fixCommand(opts, settings);
   let current = '';
   let crashed = false;

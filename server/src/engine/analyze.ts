@@ -69,6 +69,7 @@ interface RuleSet {
   fileRules: ActiveRule[];
   syntax: ActiveRule | undefined;
   active: Set<string>;
+  settings: Settings;
 }
 
 interface Chunk {
@@ -170,6 +171,7 @@ export class Analyzer {
             changes,
             state,
             isActive: (id) => ruleSet.active.has(id),
+            settings: ruleSet.settings,
             report: (resource, report) => {
               const chunk = chunkOf.get(resource);
               if (!chunk) return;
@@ -330,7 +332,9 @@ export class Analyzer {
       if (rule.check) objectRules.push({ rule, forced });
       if (rule.checkFile) fileRules.push({ rule, forced });
     }
-    return { key: keyParts.join(','), objectRules, fileRules, syntax, active };
+    // Rule options change findings as much as severities do, so they are part of the cache key.
+    keyParts.push(`pc=${settings.priorityClasses.join(' ')}`, `tr=${settings.trustedRegistries.join(' ')}`);
+    return { key: keyParts.join(','), objectRules, fileRules, syntax, active, settings };
   }
 }
 
@@ -496,6 +500,7 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
             resource,
             source: text,
             isActive: (id) => rules.active.has(id),
+            settings: rules.settings,
             report(report) {
               const f = toFinding(active, report, lines, resource);
               if (f && !ignoredBy(chunk.directives, resource, f)) chunk.findings.push(f);

@@ -3,6 +3,7 @@
 import type { Container, PodSpec, Resource } from '../k8s/resource.ts';
 import type { AnyNode, Pair } from '../yaml/nodes.ts';
 import type { EditBuilder } from '../yaml/edit.ts';
+import type { Settings } from './settings.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -38,6 +39,11 @@ export interface RuleMeta {
   target: 'container' | 'pod' | 'object' | 'file';
   /** Message templates; `{{name}}` is replaced by `data.name`. */
   messages: Record<string, string>;
+  /**
+   * For rules that are off by default because they need input: the list setting that turns
+   * them on when it is not empty, and the severity they then run at.
+   */
+  enabledBy?: { setting: 'trustedRegistries' | 'priorityClasses'; severity: Severity };
 }
 
 export type Part = 'key' | 'value' | 'pair';
@@ -82,6 +88,8 @@ export interface ObjectContext {
    * one stays quiet, unless the specific one is turned off.
    */
   isActive(ruleId: string): boolean;
+  /** The settings in force (rule options such as `trustedRegistries` live here). */
+  settings: Readonly<Settings>;
 }
 
 export interface FileContext {
@@ -95,6 +103,7 @@ export interface FileContext {
   /** Kept between runs for this rule and file; emptied whenever `changes` is undefined. */
   state: Map<string, unknown>;
   isActive(ruleId: string): boolean;
+  settings: Readonly<Settings>;
   /** Reports against a node of `resource`. */
   report(resource: Resource, r: Report): void;
 }
