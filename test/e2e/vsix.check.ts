@@ -25,6 +25,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/docs\/rules\.md$/,
   /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
   /^extension\/snippets\/[^/]+\.(json|code-snippets)$/,
+  /^extension\/schemas\/index\.json$/,
+  /^extension\/schemas\/(kubernetes|istio|keda|gateway-api)\/[A-Za-z0-9_.-]+\.json$/,
 ];
 
 const checks = new Checks('vsix: package contents');

@@ -35,6 +35,8 @@ export interface Finding {
   startOffset: number;
   endOffset: number;
   fixes?: readonly Fix[];
+  /** Machine-readable detail for clients (the diagnostic's `data`). */
+  detail?: Readonly<Record<string, string>>;
   /** The YAML document the finding is in, for fixes and suppressions. */
   origin?: Origin;
   /**
@@ -366,6 +368,9 @@ class PlacedFinding implements Finding {
   get fixes(): readonly Fix[] | undefined {
     return this.base.fixes;
   }
+  get detail(): Readonly<Record<string, string>> | undefined {
+    return this.base.detail;
+  }
   get startOffset(): number {
     return this.base.startOffset + this.chunk.placedOffset;
   }
@@ -631,6 +636,7 @@ function toFinding(active: ActiveRule, report: Report, lines: LineMap, resource?
   const f = makeFinding(meta.id, severity, formatMessage(template, report.data), start, end, lines);
   if (resource) f.origin = { text: lines.text, offset: 0, view: resource.view, resource };
   if (report.fixes && report.fixes.length > 0) f.fixes = report.fixes;
+  if (report.detail) f.detail = report.detail;
   return f;
 }
 

@@ -75,6 +75,8 @@ export interface Report {
   /** For rules whose severity depends on the case (unset vs. explicitly unsafe). */
   severity?: Severity;
   fixes?: Fix[];
+  /** Machine-readable detail passed on with the diagnostic (`data`), e.g. the schema keyword. */
+  detail?: Record<string, string>;
 }
 
 export interface ObjectContext {

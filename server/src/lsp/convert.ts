@@ -12,6 +12,8 @@ export function toSeverity(s: Severity): DiagnosticSeverity {
 
 export interface DiagnosticData {
   ruleId: string;
+  /** schema-validation: the JSON Schema keyword that failed (additionalProperties, type, ...). */
+  keyword?: string;
 }
 
 export function toDiagnostic(f: Finding): Diagnostic {
@@ -22,7 +24,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     code: f.ruleId,
     source: SOURCE,
     message: f.message,
-    data: { ruleId: f.ruleId } satisfies DiagnosticData,
+    data: { ruleId: f.ruleId, ...f.detail } satisfies DiagnosticData,
   };
   if (href) d.codeDescription = { href };
   return d;

@@ -13,6 +13,7 @@ import containerRuntimeSocket from './container-runtime-socket.ts';
 import cpuLimitsMissing from './cpu-limits-missing.ts';
 import cpuRequestsMissing from './cpu-requests-missing.ts';
 import defaultNamespace from './default-namespace.ts';
+import deprecatedApiVersion from './deprecated-api-version.ts';
 import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
 import duplicateEnvVar from './duplicate-env-var.ts';
 import hostAliases from './host-aliases.ts';
@@ -46,6 +47,7 @@ import restrictedVolumeTypes from './restricted-volume-types.ts';
 import rootGroup from './root-group.ts';
 import runAsNonRoot from './run-as-non-root.ts';
 import runAsRootUser from './run-as-root-user.ts';
+import schemaValidation from './schema-validation.ts';
 import seccompProfileRequired from './seccomp-profile-required.ts';
 import seccompUnconfined from './seccomp-unconfined.ts';
 import secretDataInManifest from './secret-data-in-manifest.ts';
@@ -76,6 +78,7 @@ export const RULES: readonly Rule[] = [
   cpuLimitsMissing,
   cpuRequestsMissing,
   defaultNamespace,
+  deprecatedApiVersion,
   deprecatedServiceAccountField,
   duplicateEnvVar,
   hostAliases,
@@ -109,6 +112,7 @@ export const RULES: readonly Rule[] = [
   rootGroup,
   runAsNonRoot,
   runAsRootUser,
+  schemaValidation,
   seccompProfileRequired,
   seccompUnconfined,
   secretDataInManifest,
