@@ -4,8 +4,13 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/rules/index.ts';
-import type { RuleMeta } from '../server/src/engine/rule.ts';
-import { FIXTURE_DIR, loadFixture } from '../test/support/fixtures.ts';
+import type { RuleMeta, Safety } from '../server/src/engine/rule.ts';
+import { analyze } from '../server/src/engine/analyze.ts';
+import { fixesFor } from '../server/src/engine/fixes.ts';
+import { normalizeSettings } from '../server/src/engine/settings.ts';
+import { FIXTURE_DIR, loadFixture, parseCaretCode } from '../test/support/fixtures.ts';
+import { PEERS, PEER_TOOLS, type PeerCheck } from './peers.ts';
+import { NOT_IMPLEMENTED } from './catalog.ts';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'rules');
@@ -22,6 +27,7 @@ const CATEGORY_TITLES: Record<RuleMeta['category'], string> = {
   rbac: 'RBAC',
   workloads: 'Workload hygiene',
   networking: 'Networking',
+  api: 'API versions and schema',
   syntax: 'YAML',
 };
 
@@ -43,6 +49,73 @@ function example(ruleId: string): { failing?: string; passing?: string } {
   // comments that show the underline.
   const clean = (code: string) => code.split('\n').filter((l) => !/^\s*\^/.test(l)).join('\n').trimEnd();
   return { failing: clean(f.invalid[0]!.code), passing: clean(f.valid[0]!.code) };
+}
+
+/** The most fix titles a page lists; rules whose titles name the manifest's values have many. */
+const MAX_FIXES = 5;
+
+/**
+ * The quick fixes the rule offers on its fixture's failing cases, in order of first appearance,
+ * with their safety. Computed by running the rule, so it matches what the editor offers.
+ */
+function offeredFixes(ruleId: string): { shown: { title: string; safety: Safety }[]; more: number } {
+  if (!existsSync(join(FIXTURE_DIR, `${ruleId}.yaml`))) return { shown: [], more: 0 };
+  const seen = new Map<string, Safety>();
+  for (const c of loadFixture(ruleId).invalid) {
+    const { text } = parseCaretCode(c.code);
+    for (const f of analyze(text, normalizeSettings(c.settings ?? {}), { only: [ruleId] })) {
+      for (const fix of fixesFor(f)) if (!seen.has(fix.title)) seen.set(fix.title, fix.safety);
+    }
+  }
+  const all = [...seen].map(([title, safety]) => ({ title, safety }));
+  return { shown: all.slice(0, MAX_FIXES), more: Math.max(0, all.length - MAX_FIXES) };
+}
+
+const SAFETY_LABEL: Record<Safety, string> = { safe: 'Safe', suggestion: 'Suggestion' };
+
+const SAFETY_TEXT: Record<Safety, string> = {
+  safe: '*Safe* fixes do not change how the workload runs, so they also run together as `source.fixAll.kubeguard` (for example on save) and in `kubeguard fix`.',
+  suggestion: '*Suggestions* change how the workload runs, so they are offered in the editor only.',
+};
+
+function fixSection(ruleId: string): string[] {
+  const { shown, more } = offeredFixes(ruleId);
+  const lines = ['## Quick fixes', ''];
+  if (shown.length === 0) {
+    lines.push(
+      'This rule has no automatic fix: the right change depends on the manifest and what it is for, so it needs a person’s judgement.',
+      'To accept a finding on purpose, use the quick fix that ignores it on that line or for that object.',
+      '',
+    );
+    return lines;
+  }
+  lines.push('The editor offers these fixes on a finding (the light bulb, or Ctrl+.); some titles vary with the manifest:', '');
+  for (const f of shown) lines.push(`- *${SAFETY_LABEL[f.safety]}*: ${f.title}`);
+  if (more > 0) lines.push(`- and ${more} more, depending on the manifest`);
+  lines.push('');
+  for (const kind of ['safe', 'suggestion'] as const) if (shown.some((f) => f.safety === kind)) lines.push(SAFETY_TEXT[kind]);
+  lines.push('');
+  return lines;
+}
+
+function peerText(c: PeerCheck): string {
+  return c.note ? `\`${c.check}\` (${c.note})` : `\`${c.check}\``;
+}
+
+function peerSection(ruleId: string): string[] {
+  const checks = PEERS[ruleId] ?? [];
+  const lines = ['## Equivalent rules in other tools', ''];
+  if (checks.length === 0) {
+    lines.push('None of the peer linters we compared has an equivalent check.', '');
+    return lines;
+  }
+  lines.push('Checks of other linters that flag the same thing ([how they were compared](../rules.md#equivalent-rules-in-other-tools)):', '');
+  for (const tool of PEER_TOOLS) {
+    const mine = checks.filter((c) => c.tool === tool);
+    if (mine.length > 0) lines.push(`- ${tool}: ${mine.map(peerText).join(', ')}`);
+  }
+  lines.push('');
+  return lines;
 }
 
 export function renderRulePage(meta: RuleMeta): string {
@@ -67,11 +140,13 @@ export function renderRulePage(meta: RuleMeta): string {
     '',
     meta.remediation,
     '',
+    ...fixSection(meta.id),
   ];
   if (ex.failing) {
     lines.push('## Example', '', 'Flagged (the comment lines show the underline and the message):', '', '```yaml', ex.failing, '```', '');
   }
   if (ex.passing) lines.push('Not flagged:', '', '```yaml', ex.passing, '```', '');
+  lines.push(...peerSection(meta.id));
   lines.push(
     '## Configuration',
     '',
@@ -96,6 +171,27 @@ export function renderIndex(): string {
     for (const m of metas) lines.push(`| [\`${m.id}\`](rules/${m.id}.md) | ${m.title} | ${severityText(m)} | ${m.pss ?? '—'} |`);
     lines.push('');
   }
+  const waiting = Object.entries(NOT_IMPLEMENTED);
+  lines.push(
+    '## Not implemented yet',
+    '',
+    'These catalog rules are planned, and their ids are reserved: the rules will have exactly these names.',
+    'Those that compare objects usually kept in different files wait for analysis across files (KubeGuard',
+    'checks one file at a time for now); the others come with the schema-based checks.',
+    '',
+    '| Rule | Why not yet |',
+    '|---|---|',
+    ...waiting.map(([id, n]) => `| \`${id}\` | ${n.reason} |`),
+    '',
+    '## Equivalent rules in other tools',
+    '',
+    `Each rule page lists the checks of ${PEER_TOOLS.slice(0, -1).join(', ')} and ${PEER_TOOLS.at(-1)} that flag the same thing,`,
+    'by the names their own test suites use: kube-linter check names, Polaris check ids, Checkov check names',
+    '(a `CKV_K8S` id where the tests state one), kube-score check ids and Trivy check ids. Each mapping was',
+    'made by reading the manifests those tests pass and fail. A check that covers only part of a rule, or more',
+    'than it, carries a note; kube-score appears only where its tests name the check id.',
+    '',
+  );
   return lines.join('\n');
 }
 

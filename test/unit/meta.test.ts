@@ -7,6 +7,8 @@ import { RULES } from '../../server/src/rules/index.ts';
 import { expectedDocs } from '../../scripts/gen-docs.ts';
 import { fixtureIds } from '../support/fixtures.ts';
 import { formatMessage } from '../../server/src/engine/rule.ts';
+import { CATALOG_IDS, EXTRA_RULES, NOT_IMPLEMENTED } from '../../scripts/catalog.ts';
+import { PEERS } from '../../scripts/peers.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const ruleFiles = readdirSync(join(ROOT, 'server', 'src', 'rules'))
@@ -64,5 +66,56 @@ describe('rule library', () => {
       'run-as-root-user',
       'seccomp-profile-required',
     ]);
+  });
+});
+
+describe('rule catalog', () => {
+  const catalog = new Set(CATALOG_IDS);
+  const rules = new Set(ids);
+
+  it('lists each id once, in the rule id format', () => {
+    assert.equal(catalog.size, CATALOG_IDS.length, 'duplicate ids in CATALOG_IDS');
+    for (const id of CATALOG_IDS) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('has every catalog id either implemented or listed as not implemented yet, never both', () => {
+    for (const id of CATALOG_IDS) {
+      const implemented = rules.has(id);
+      const pending = Object.hasOwn(NOT_IMPLEMENTED, id);
+      assert.ok(implemented || pending, `catalog id ${id} is neither a rule nor listed in NOT_IMPLEMENTED (scripts/catalog.ts)`);
+      assert.ok(!(implemented && pending), `${id} is a rule now: remove it from NOT_IMPLEMENTED (scripts/catalog.ts)`);
+    }
+    for (const id of Object.keys(NOT_IMPLEMENTED)) {
+      assert.ok(catalog.has(id), `NOT_IMPLEMENTED lists ${id}, which is not a catalog id`);
+      assert.ok(NOT_IMPLEMENTED[id]!.reason.length >= 20, `${id}: give the reason it is not implemented`);
+    }
+  });
+
+  it('lists every rule beyond the catalog as deliberately extra', () => {
+    for (const id of ids) {
+      if (!catalog.has(id)) assert.ok(Object.hasOwn(EXTRA_RULES, id), `rule ${id} is not in CATALOG_IDS: add it there or to EXTRA_RULES (scripts/catalog.ts)`);
+    }
+    for (const [id, why] of Object.entries(EXTRA_RULES)) {
+      assert.ok(rules.has(id), `EXTRA_RULES lists ${id}, which is not a rule`);
+      assert.ok(!catalog.has(id), `EXTRA_RULES lists ${id}, which is a catalog id`);
+      assert.ok(why.length >= 20, `${id}: say why the rule exists beyond the catalog`);
+    }
+  });
+
+  it('maps exactly the rules to their equivalents in other linters', () => {
+    for (const key of Object.keys(PEERS)) assert.ok(rules.has(key), `PEERS (scripts/peers.ts) has an entry for ${key}, which is not a rule id`);
+    for (const id of ids) {
+      assert.ok(Object.hasOwn(PEERS, id), `PEERS (scripts/peers.ts) has no entry for rule ${id}: list its equivalents in other linters, or [] when none`);
+    }
+    for (const [id, checks] of Object.entries(PEERS)) {
+      const seen = new Set<string>();
+      for (const c of checks) {
+        assert.match(c.check, /^\S+$/, `${id}: peer check name "${c.check}"`);
+        const key = `${c.tool} ${c.check}`;
+        assert.ok(!seen.has(key), `${id}: ${key} listed twice`);
+        seen.add(key);
+        if (c.note !== undefined) assert.ok(c.note.length > 0 && !/[.\s]$/.test(c.note), `${id}: ${key} note should be a phrase without a full stop`);
+      }
+    }
   });
 });

@@ -20,6 +20,7 @@ export type Category =
   | 'rbac'
   | 'workloads'
   | 'networking'
+  | 'api'
   | 'syntax';
 
 export interface RuleMeta {

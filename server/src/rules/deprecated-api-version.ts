@@ -72,7 +72,7 @@ export default defineRule({
   meta: {
     id: 'deprecated-api-version',
     title: 'Deprecated or removed apiVersion',
-    category: 'syntax',
+    category: 'api',
     severity: 'error',
     target: 'object',
     description: `An apiVersion that the cluster no longer serves makes \`kubectl apply\` fail with "no matches for kind", usually in the middle of an upgrade. A deprecated one still works today and fails after a future upgrade. KubeGuard checks against Kubernetes ${TARGET_VERSION}: removed versions are errors, deprecated ones warnings.`,

@@ -9,7 +9,7 @@ export default defineRule({
   meta: {
     id: 'schema-validation',
     title: 'Object does not match the Kubernetes schema',
-    category: 'syntax',
+    category: 'api',
     severity: 'error',
     target: 'object',
     description:
