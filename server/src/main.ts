@@ -14,12 +14,17 @@ import { DiagnosticsService } from './lsp/diagnostics.ts';
 import { hoverFor } from './lsp/hover.ts';
 import { codeActions, FIX_ALL_KIND } from './lsp/codeActions.ts';
 import { SettingsStore } from './lsp/settings.ts';
+import { schemas } from './schema/validate.ts';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore();
 const settings = new SettingsStore(connection);
 const diagnostics = new DiagnosticsService(connection, settings, documents);
 let canRegisterConfig = false;
+
+// Schemas compile in the background: diagnostics from the other rules are not held up, and the
+// open files are checked again once the schemas they need are ready.
+schemas().deferCompilation(() => diagnostics.scheduleAll(documents.uris()));
 
 onRuleCrash((ruleId, err) => {
   connection.console.error(`KubeGuard rule ${ruleId} failed: ${err instanceof Error ? err.stack : String(err)}`);

@@ -29,6 +29,9 @@ spec:
             limits: {cpu: 500m, memory: 256Mi}
           livenessProbe: {httpGet: {path: /healthz, port: 8080}}
           readinessProbe: {httpGet: {path: /ready, port: 8080}}
+      topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: api}}}]
+  replicas: 2
+  selector: {matchLabels: {app: api}}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -122,7 +122,7 @@ function diffPaths(a: unknown, b: unknown, path: string[] = [], out: string[][] 
 }
 
 /** What the safe fixes may write: these fields, and nothing else. */
-const SAFE_FIELDS = new Set(['serviceAccount', 'serviceAccountName', 'allowPrivilegeEscalation', 'seccompProfile', 'type', 'runAsNonRoot', 'imagePullPolicy', 'securityContext', 'drop', 'add']);
+const SAFE_FIELDS = new Set(['apiVersion', 'serviceAccount', 'serviceAccountName', 'allowPrivilegeEscalation', 'seccompProfile', 'type', 'runAsNonRoot', 'imagePullPolicy', 'securityContext', 'drop', 'add']);
 
 describe('fix-all round trip over the peer corpus', { skip: existsSync(CORPUS) ? false : 'no ../shared/corpus/peers; skipped' }, () => {
   it('parses, reports no more, and changes only what a safe fix writes', () => {

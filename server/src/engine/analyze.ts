@@ -18,6 +18,7 @@ import {
   type SeveritySetting,
 } from './rule.ts';
 import { DEFAULT_SETTINGS, ruleSetting, type Settings } from './settings.ts';
+import { schemas } from '../schema/validate.ts';
 
 export interface Position {
   line: number;
@@ -63,6 +64,8 @@ interface ActiveRule {
   rule: Rule;
   /** The severity forced by a setting, if any. */
   forced: Severity | undefined;
+  /** The severity it runs at when neither a setting nor the report says otherwise. */
+  base: Severity;
 }
 
 interface RuleSet {
@@ -329,11 +332,14 @@ export class Analyzer {
       active.add(rule.meta.id);
       if (only && !only.includes(rule.meta.id)) continue;
       const forced = settings.rules[rule.meta.id] ? setting : undefined;
-      keyParts.push(`${rule.meta.id}=${forced ?? '*'}`);
-      if (rule === yamlSyntaxRule) syntax = { rule, forced };
-      if (rule.check) objectRules.push({ rule, forced });
-      if (rule.checkFile) fileRules.push({ rule, forced });
+      keyParts.push(`${rule.meta.id}=${forced ?? '*'}:${setting}`);
+      const entry: ActiveRule = { rule, forced, base: setting };
+      if (rule === yamlSyntaxRule) syntax = entry;
+      if (rule.check) objectRules.push(entry);
+      if (rule.checkFile) fileRules.push(entry);
     }
+    // Schema problems found before a schema finished compiling in the background are incomplete.
+    if (active.has('schema-validation')) keyParts.push(`sg=${schemas().generation}`);
     // Rule options change findings as much as severities do, so they are part of the cache key.
     keyParts.push(`pc=${settings.priorityClasses.join(' ')}`, `tr=${settings.trustedRegistries.join(' ')}`);
     return { key: keyParts.join(','), objectRules, fileRules, syntax, active, settings };
@@ -632,7 +638,7 @@ function toFinding(active: ActiveRule, report: Report, lines: LineMap, resource?
   const meta = active.rule.meta;
   const template = meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${meta.id} has no message '${report.messageId}'`);
-  const severity = active.forced ?? report.severity ?? (meta.severity === 'off' ? 'warning' : meta.severity);
+  const severity = active.forced ?? report.severity ?? active.base;
   const f = makeFinding(meta.id, severity, formatMessage(template, report.data), start, end, lines);
   if (resource) f.origin = { text: lines.text, offset: 0, view: resource.view, resource };
   if (report.fixes && report.fixes.length > 0) f.fixes = report.fixes;

@@ -125,3 +125,86 @@ export function isPlaceholderValue(value: string): boolean {
   if (/^\/[\w.@-]+(?:\/[\w.@-]+)*\/?$/.test(v)) return true;
   return false;
 }
+
+/** The words that, last in a name, say the name holds the secret itself (`db_password`, `client_secret`). */
+const SECRET_LAST_WORDS = new Set([...SECRET_WORDS, 'PASS']);
+
+/**
+ * A stricter `isSecretName` for settings inside configuration files, where names are long and
+ * descriptive: the secret word must be the last one (`spring.datasource.password`, `auth_token`,
+ * `secretKey`), so `token_endpoint_auth_method` or `password_reset_hours` are not secrets.
+ */
+export function isSecretSettingName(name: string): boolean {
+  if (!isSecretName(name)) return false;
+  const w = words(name);
+  let last = w.length - 1;
+  while (last > 0 && /^[0-9]+$/.test(w[last]!)) last--;
+  const word = w[last]!;
+  if (SECRET_LAST_WORDS.has(word) || word.endsWith('PASSWORD') || word.endsWith('PASSWD')) return true;
+  if (word === 'PWD') return last > 0;
+  return word === 'KEY' && last > 0 && KEY_QUALIFIERS.has(w[last - 1]!);
+}
+
+/**
+ * Whether a value is written out in the file, rather than filled in from elsewhere or a stand-in:
+ * not empty, a boolean, a path, a variable (`${DB_PASSWORD}`, `$DB_PASSWORD`, `$(DB_PASSWORD)`,
+ * `%(password)s`), a template (`{{ .Values.password }}`), a marked placeholder (`<changeme>`,
+ * `<path:vault/data/db#password>`), a mask (`********`), an encrypted value (`ENC(...)`), or a
+ * number or duration (`3600`, `15m`: what a misnamed setting such as `token_lifetime` holds).
+ */
+export function isLiteralSecret(value: string): boolean {
+  const v = value.trim();
+  if (isPlaceholderValue(v)) return false;
+  if (/^\$[{(]?[A-Za-z_]/.test(v) || /%\([\w.-]+\)s/.test(v)) return false;
+  const open = v.indexOf('{{');
+  if (open >= 0 && v.indexOf('}}', open + 2) >= 0) return false;
+  if (/^<[^<>]*>$/.test(v) || /^\*+$/.test(v) || /^ENC\(.*\)$/.test(v)) return false;
+  if (/^-?\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y)?$/i.test(v)) return false;
+  return true;
+}
+
+/**
+ * The first setting in a configuration file's text (`.env`, properties, INI, YAML or JSON) whose
+ * name says it holds a secret and whose value is written out: `DB_PASSWORD=s3cret`,
+ * `spring.datasource.password = s3cret`, `password: s3cret`, `"apiKey": "s3cret"`. Comment lines
+ * are skipped. Linear in the length of the text.
+ */
+export function secretSetting(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const m = ASSIGNMENT.exec(line);
+    if (m) {
+      const name = m[2]!;
+      const value = settingValue(m[3]!);
+      if (value !== undefined && isSecretSettingName(name) && isLiteralSecret(value)) return name;
+    }
+    // `{"user": "app", "password": "s3cret"}` on one line.
+    if (line.includes('"')) {
+      JSON_PAIR.lastIndex = 0;
+      for (let j = JSON_PAIR.exec(line); j; j = JSON_PAIR.exec(line)) {
+        if (isSecretSettingName(j[1]!) && isLiteralSecret(j[2]!)) return j[1]!;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `name = value`, `name: value`, `export NAME=value`, `- name: value`, `"name": value`. */
+const ASSIGNMENT = /^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(["']?)([A-Za-z_][\w.-]*)\1[ \t]*[:=][ \t]*(.*)$/;
+const JSON_PAIR = /"([A-Za-z_][\w.-]*)"[ \t]*:[ \t]*"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The value of a setting line without its quotes, trailing comment or comma; undefined when the
+ * value opens a structure (`{`, `[`, a YAML block `|`, an anchor, alias or tag).
+ */
+function settingValue(raw: string): string | undefined {
+  let v = raw.trim();
+  if (v === '' || /^[{[|>&*!]/.test(v)) return undefined;
+  const q = v[0];
+  if (q === '"' || q === "'") {
+    const close = v.indexOf(q, 1);
+    return close > 0 ? v.slice(1, close) : v.slice(1);
+  }
+  const comment = /[ \t][#;]/.exec(v);
+  if (comment) v = v.slice(0, comment.index);
+  return v.replace(/,$/, '').trim();
+}

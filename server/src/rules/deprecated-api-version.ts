@@ -79,8 +79,8 @@ export default defineRule({
     remediation:
       'Move the object to the replacement apiVersion the message names. Where only the apiVersion changes, the quick fix rewrites it; where fields changed too (Ingress backends, HPA metrics), the message says what else to change.',
     messages: {
-      removed: '`{{apiVersion}}` {{kind}} was removed in Kubernetes {{removedIn}}, so a {{target}} cluster rejects this object. {{advice}}',
-      deprecated: '`{{apiVersion}}` {{kind}} is deprecated since Kubernetes {{deprecatedIn}} and will stop being served in a future release. {{advice}}',
+      removed: '`{{apiVersion}}` {{kind}} was removed in Kubernetes {{removedIn}}, so a {{target}} cluster rejects this object. {{advice}}.',
+      deprecated: '`{{apiVersion}}` {{kind}} is deprecated since Kubernetes {{deprecatedIn}} and will stop being served in a future release. {{advice}}.',
     },
   },
   check(ctx) {
@@ -91,8 +91,8 @@ export default defineRule({
     if (!pair) return;
     const removed = change.removedIn !== undefined && minor(change.removedIn) <= minor(TARGET_VERSION);
     const advice = change.to
-      ? `Use \`${change.to}\`${change.note ? `; note that ${change.note}` : ''}.`
-      : `${change.note ?? 'It has no replacement'}.`;
+      ? `Use \`${change.to}\`${change.note ? `; note that ${change.note}` : ''}`
+      : change.note ?? 'It has no replacement';
     const fixes: Fix[] = [];
     if (change.to && change.migration === 'same') {
       fixes.push({

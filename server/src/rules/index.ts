@@ -9,10 +9,12 @@ import capabilitiesAddBaseline from './capabilities-add-baseline.ts';
 import capabilitiesAddRestricted from './capabilities-add-restricted.ts';
 import capabilitiesDropAll from './capabilities-drop-all.ts';
 import clusterAdminBinding from './cluster-admin-binding.ts';
+import configmapSensitiveData from './configmap-sensitive-data.ts';
 import containerRuntimeSocket from './container-runtime-socket.ts';
 import cpuLimitsMissing from './cpu-limits-missing.ts';
 import cpuRequestsMissing from './cpu-requests-missing.ts';
 import defaultNamespace from './default-namespace.ts';
+import defaultServiceAccount from './default-service-account.ts';
 import deprecatedApiVersion from './deprecated-api-version.ts';
 import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
 import duplicateEnvVar from './duplicate-env-var.ts';
@@ -26,25 +28,41 @@ import imagePullPolicy from './image-pull-policy.ts';
 import imageTagMutable from './image-tag-mutable.ts';
 import ingressNginxSnippets from './ingress-nginx-snippets.ts';
 import ingressTlsMissing from './ingress-tls-missing.ts';
+import istioAuthorizationpolicyAllowAll from './istio-authorizationpolicy-allow-all.ts';
+import istioDestinationruleTls from './istio-destinationrule-tls.ts';
+import istioPeerauthenticationNotStrict from './istio-peerauthentication-not-strict.ts';
+import istioReservedUid from './istio-reserved-uid.ts';
+import istioSidecarInjectionDisabled from './istio-sidecar-injection-disabled.ts';
+import jobLifecycle from './job-lifecycle.ts';
 import livenessProbeMissing from './liveness-probe-missing.ts';
 import loadbalancerSourceRangesMissing from './loadbalancer-source-ranges-missing.ts';
 import memoryLimitsMissing from './memory-limits-missing.ts';
 import memoryRequestsMissing from './memory-requests-missing.ts';
+import namespacePsaLabelMissing from './namespace-psa-label-missing.ts';
 import netRaw from './net-raw.ts';
 import networkpolicyAllowAll from './networkpolicy-allow-all.ts';
+import pdbBlocksEviction from './pdb-blocks-eviction.ts';
 import podNotCoveredByNetworkpolicy from './pod-not-covered-by-networkpolicy.ts';
 import portReferenceErrors from './port-reference-errors.ts';
+import priorityClass from './priority-class.ts';
 import privilegedContainer from './privileged-container.ts';
 import probeHostOverride from './probe-host-override.ts';
 import procMountUnmasked from './proc-mount-unmasked.ts';
 import rbacBroadSubject from './rbac-broad-subject.ts';
+import rbacCreateWorkloads from './rbac-create-workloads.ts';
+import rbacEscalationPaths from './rbac-escalation-paths.ts';
+import rbacOtherSensitive from './rbac-other-sensitive.ts';
 import rbacPodExecAttach from './rbac-pod-exec-attach.ts';
 import rbacSecretsAccess from './rbac-secrets-access.ts';
 import rbacWildcard from './rbac-wildcard.ts';
 import readOnlyRootFs from './read-only-root-fs.ts';
 import readinessProbeMissing from './readiness-probe-missing.ts';
+import replicasMinimum from './replicas-minimum.ts';
 import restrictedVolumeTypes from './restricted-volume-types.ts';
+import riskyComponents from './risky-components.ts';
+import rollingUpdateStrategy from './rolling-update-strategy.ts';
 import rootGroup from './root-group.ts';
+import runAsHighIds from './run-as-high-ids.ts';
 import runAsNonRoot from './run-as-non-root.ts';
 import runAsRootUser from './run-as-root-user.ts';
 import schemaValidation from './schema-validation.ts';
@@ -53,14 +71,17 @@ import seccompUnconfined from './seccomp-unconfined.ts';
 import secretDataInManifest from './secret-data-in-manifest.ts';
 import secretInEnvLiteral from './secret-in-env-literal.ts';
 import secretViaEnv from './secret-via-env.ts';
+import securityContextMissing from './security-context-missing.ts';
 import selectorTemplateMismatch from './selector-template-mismatch.ts';
 import selinuxCustomOptions from './selinux-custom-options.ts';
 import sensitiveContainerPorts from './sensitive-container-ports.ts';
 import sensitiveHostPath from './sensitive-host-path.ts';
 import serviceExternalIps from './service-external-ips.ts';
 import serviceTypeExposed from './service-type-exposed.ts';
+import spreadReplicas from './spread-replicas.ts';
 import startupProbeMissing from './startup-probe-missing.ts';
 import unsafeSysctls from './unsafe-sysctls.ts';
+import untrustedRegistry from './untrusted-registry.ts';
 import windowsHostProcess from './windows-host-process.ts';
 import writableHostPath from './writable-host-path.ts';
 import { yamlSyntaxRule as yamlSyntax } from './yaml-syntax.ts';
@@ -74,10 +95,12 @@ export const RULES: readonly Rule[] = [
   capabilitiesAddRestricted,
   capabilitiesDropAll,
   clusterAdminBinding,
+  configmapSensitiveData,
   containerRuntimeSocket,
   cpuLimitsMissing,
   cpuRequestsMissing,
   defaultNamespace,
+  defaultServiceAccount,
   deprecatedApiVersion,
   deprecatedServiceAccountField,
   duplicateEnvVar,
@@ -91,25 +114,41 @@ export const RULES: readonly Rule[] = [
   imageTagMutable,
   ingressNginxSnippets,
   ingressTlsMissing,
+  istioAuthorizationpolicyAllowAll,
+  istioDestinationruleTls,
+  istioPeerauthenticationNotStrict,
+  istioReservedUid,
+  istioSidecarInjectionDisabled,
+  jobLifecycle,
   livenessProbeMissing,
   loadbalancerSourceRangesMissing,
   memoryLimitsMissing,
   memoryRequestsMissing,
+  namespacePsaLabelMissing,
   netRaw,
   networkpolicyAllowAll,
+  pdbBlocksEviction,
   podNotCoveredByNetworkpolicy,
   portReferenceErrors,
+  priorityClass,
   privilegedContainer,
   probeHostOverride,
   procMountUnmasked,
   rbacBroadSubject,
+  rbacCreateWorkloads,
+  rbacEscalationPaths,
+  rbacOtherSensitive,
   rbacPodExecAttach,
   rbacSecretsAccess,
   rbacWildcard,
   readOnlyRootFs,
   readinessProbeMissing,
+  replicasMinimum,
   restrictedVolumeTypes,
+  riskyComponents,
+  rollingUpdateStrategy,
   rootGroup,
+  runAsHighIds,
   runAsNonRoot,
   runAsRootUser,
   schemaValidation,
@@ -118,14 +157,17 @@ export const RULES: readonly Rule[] = [
   secretDataInManifest,
   secretInEnvLiteral,
   secretViaEnv,
+  securityContextMissing,
   selectorTemplateMismatch,
   selinuxCustomOptions,
   sensitiveContainerPorts,
   sensitiveHostPath,
   serviceExternalIps,
   serviceTypeExposed,
+  spreadReplicas,
   startupProbeMissing,
   unsafeSysctls,
+  untrustedRegistry,
   windowsHostProcess,
   writableHostPath,
   yamlSyntax,

@@ -40,6 +40,9 @@ export default defineRule({
             title: `${remove ? 'Remove `privileged: true`' : 'Set `privileged: false`'} (the container loses direct access to host devices and kernel features)`,
             safety: 'suggestion',
             apply: (b) => removeOrSet(b, levels, false),
+            // Removing the only setting of a securityContext removes the block, and a container
+            // without one is what security-context-missing points out.
+            reveals: ['security-context-missing'],
           },
         ],
       });

@@ -38,6 +38,9 @@ export default defineRule({
             title: `${removable(levels) ? 'Remove `procMount`' : 'Set `procMount: Default`'} (the runtime masks /proc again)`,
             safety: 'suggestion',
             apply: (b) => removeOrSet(b, levels, 'Default'),
+            // Removing the only setting of a securityContext removes the block, and a container
+            // without one is what security-context-missing points out.
+            reveals: ['security-context-missing'],
           },
         ],
       });

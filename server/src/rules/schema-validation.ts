@@ -28,7 +28,9 @@ export default defineRule({
       if (rename) {
         fixes.push({
           title: `Rename \`${r.view.keyOf(rename.pair) ?? ''}\` to \`${rename.to}\``,
-          safety: 'safe',
+          // The renamed field starts to take effect (a pod may now be refused to run as root):
+          // worth a look before it is applied.
+          safety: 'suggestion',
           apply(edit) {
             const range = nodeRange(rename.pair.key);
             if (!range) return;
@@ -42,7 +44,7 @@ export default defineRule({
       if (replace) {
         fixes.push({
           title: `Change \`${String(r.view.value(replace.node))}\` to \`${replace.to}\``,
-          safety: 'safe',
+          safety: 'suggestion',
           apply(edit) {
             const range = nodeRange(replace.node);
             if (!range) return;

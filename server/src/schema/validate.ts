@@ -27,14 +27,51 @@ class SchemaStore {
   private index: Index | undefined;
   private validators = new Map<string, ValidateFunction | null>();
   private loaded = new Set<string>();
+  /** Kinds waiting to be compiled in the background (the editor's mode; see `deferCompilation`). */
+  private pending = new Set<string>();
+  private deferred: ((generation: number) => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Goes up each time background compilation makes new validators ready; analysis results that
+   * were computed without them are stale from then on.
+   */
+  generation = 0;
 
   constructor(private readonly dir: string | undefined) {}
 
-  /** The kind's validator, or undefined when we have no schema for it (other CRDs). */
-  validator(apiVersion: string, kind: string): ValidateFunction | undefined {
+  /**
+   * Compiles schemas after the current work instead of in the middle of it. Compiling the
+   * Deployment schema takes a few hundred milliseconds on a cold process, which would hold up the
+   * first diagnostics of a file; in this mode the other rules report at once and schema problems
+   * follow when `onReady` has been called (the caller then analyses the open files again).
+   */
+  deferCompilation(onReady: (generation: number) => void): void {
+    this.deferred = onReady;
+  }
+
+  /** The kind's validator; undefined when we have no schema for it (other CRDs), 'pending' while it compiles. */
+  validator(apiVersion: string, kind: string): ValidateFunction | 'pending' | undefined {
     const key = `${apiVersion} ${kind}`;
     const cached = this.validators.get(key);
     if (cached !== undefined) return cached ?? undefined;
+    if (this.deferred && this.readIndex()?.kinds[key]) {
+      this.pending.add(key);
+      this.timer ??= setTimeout(() => this.compilePending(), 0);
+      return 'pending';
+    }
+    return this.compile(key);
+  }
+
+  private compilePending(): void {
+    this.timer = undefined;
+    const keys = [...this.pending];
+    this.pending.clear();
+    for (const key of keys) this.compile(key);
+    this.generation++;
+    this.deferred?.(this.generation);
+  }
+
+  private compile(key: string): ValidateFunction | undefined {
     let fn: ValidateFunction | null = null;
     try {
       const file = this.readIndex()?.kinds[key];
@@ -145,7 +182,7 @@ export interface SchemaProblem {
 /** Validates one object; problems are placed on the nodes they are about. */
 export function validateObject(view: YamlView, root: YAMLMap, apiVersion: string, kind: string, options: { skipPaths?: RegExp } = {}): SchemaProblem[] {
   const fn = schemas().validator(apiVersion, kind);
-  if (!fn) return [];
+  if (!fn || fn === 'pending') return [];
   const data = toPlain(view, root);
   if (data === undefined) return [];
   if (fn(data)) return [];
