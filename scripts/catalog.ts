@@ -136,35 +136,6 @@ export interface NotImplemented {
 }
 
 export const NOT_IMPLEMENTED: Readonly<Record<string, NotImplemented>> = {
-  // Waiting for the schema-based checks.
-  'hpa-replica-bounds': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks.',
-  },
-  'keda-trigger-inline-secret': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, which know the fields of KEDA ScaledObjects and ScaledJobs.',
-  },
-  'istio-peerauthentication-not-strict': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, which know the fields of the Istio custom resources.',
-  },
-  'istio-destinationrule-tls': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, which know the fields of the Istio custom resources.',
-  },
-  'istio-authorizationpolicy-allow-all': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, which know the fields of the Istio custom resources.',
-  },
-  'istio-reserved-uid': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, together with the other Istio rules.',
-  },
-  'istio-sidecar-injection-disabled': {
-    waitsFor: 'schemas',
-    reason: 'Planned with the schema-based checks, together with the other Istio rules.',
-  },
   // Waiting for analysis across files.
   'networkpolicy-selects-nothing': {
     waitsFor: 'workspace',

@@ -23,6 +23,7 @@ import hostNetwork from './host-network.ts';
 import hostPathVolume from './host-path-volume.ts';
 import hostPidIpc from './host-pid-ipc.ts';
 import hostPort from './host-port.ts';
+import hpaReplicaBounds from './hpa-replica-bounds.ts';
 import imageDigestNotPinned from './image-digest-not-pinned.ts';
 import imagePullPolicy from './image-pull-policy.ts';
 import imageTagMutable from './image-tag-mutable.ts';
@@ -34,6 +35,7 @@ import istioPeerauthenticationNotStrict from './istio-peerauthentication-not-str
 import istioReservedUid from './istio-reserved-uid.ts';
 import istioSidecarInjectionDisabled from './istio-sidecar-injection-disabled.ts';
 import jobLifecycle from './job-lifecycle.ts';
+import kedaTriggerInlineSecret from './keda-trigger-inline-secret.ts';
 import livenessProbeMissing from './liveness-probe-missing.ts';
 import loadbalancerSourceRangesMissing from './loadbalancer-source-ranges-missing.ts';
 import memoryLimitsMissing from './memory-limits-missing.ts';
@@ -109,6 +111,7 @@ export const RULES: readonly Rule[] = [
   hostPathVolume,
   hostPidIpc,
   hostPort,
+  hpaReplicaBounds,
   imageDigestNotPinned,
   imagePullPolicy,
   imageTagMutable,
@@ -120,6 +123,7 @@ export const RULES: readonly Rule[] = [
   istioReservedUid,
   istioSidecarInjectionDisabled,
   jobLifecycle,
+  kedaTriggerInlineSecret,
   livenessProbeMissing,
   loadbalancerSourceRangesMissing,
   memoryLimitsMissing,
