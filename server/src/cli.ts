@@ -10,8 +10,10 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import { fixAll } from './engine/fixes.ts';
-import { join, relative, isAbsolute } from 'node:path';
-import { analyze, onRuleCrash, type Finding } from './engine/analyze.ts';
+import { join, relative, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lintWorkspace } from './workspace/batch.ts';
+import { onRuleCrash, type Finding } from './engine/analyze.ts';
 import { normalizeSettings, severityRank, isSeveritySetting, type Settings } from './engine/settings.ts';
 import type { Severity } from './engine/rule.ts';
 import { RULES_BY_ID } from './rules/index.ts';
@@ -32,6 +34,9 @@ Options:
   --profile restricted|baseline
                               Pod Security Standards profile (default: restricted)
   --rule <id>=<severity>      set a rule's severity: off, info, warning or error (repeatable)
+  --scope directory|workspace which files see each other's objects (NetworkPolicies,
+                              Services, autoscalers): those under the same top-level
+                              directory of a directory given (default), or all of them
   --trusted-registry <registry>
                               a registry images may come from, like ghcr.io/my-org
                               (repeatable; turns on untrusted-registry)
@@ -53,13 +58,14 @@ interface Options {
   rules: Record<string, string>;
   trustedRegistries: string[];
   priorityClasses: string[];
+  scope: 'directory' | 'workspace';
 }
 
 function parseArgs(argv: string[]): Options | 'help' {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command !== 'lint' && command !== 'fix') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
-  const opts: Options = { command, dryRun: false, paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {}, trustedRegistries: [], priorityClasses: [] };
+  const opts: Options = { command, dryRun: false, paths: [], format: 'text', failOn: 'error', profile: 'restricted', rules: {}, trustedRegistries: [], priorityClasses: [], scope: 'directory' };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.indexOf('=');
@@ -103,6 +109,12 @@ function parseArgs(argv: string[]): Options | 'help' {
         if (!id || !sev || !isSeveritySetting(sev)) throw new UsageError(`--rule takes <id>=<off|info|warning|error>, not "${v}"`);
         if (!RULES_BY_ID.has(id)) throw new UsageError(`unknown rule "${id}"`);
         opts.rules[id] = sev;
+        break;
+      }
+      case '--scope': {
+        const v = value();
+        if (v !== 'directory' && v !== 'workspace') throw new UsageError(`--scope must be directory or workspace, not "${v}"`);
+        opts.scope = v;
         break;
       }
       case '--trusted-registry':
@@ -156,6 +168,14 @@ function display(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
+function shownFile(uri: string): string {
+  try {
+    return display(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
+}
+
 interface FileResult {
   file: string;
   findings: Finding[];
@@ -191,11 +211,17 @@ function main(argv: string[]): number {
   });
   const results: FileResult[] = [];
   let unreadable = false;
+  const inputs: { path: string; shown: string; text: string }[] = [];
+  const roots = new Set<string>();
   for (const path of opts.paths) {
     const files: string[] = [];
     try {
       if (path === '-') files.push('-');
-      else collectFiles(path, files);
+      else {
+        collectFiles(path, files);
+        // A directory given is a workspace folder; single files belong to the current one.
+        roots.add(statSync(path).isDirectory() ? resolve(path) : process.cwd());
+      }
     } catch (err) {
       process.stderr.write(`kubeguard: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
       unreadable = true;
@@ -210,10 +236,17 @@ function main(argv: string[]): number {
         unreadable = true;
         continue;
       }
-      current = display(file);
-      results.push({ file: current, findings: analyze(text, settings, { maxTextLength: Infinity }) });
+      inputs.push({ path: file === '-' ? resolve('<stdin>') : resolve(file), shown: display(file), text });
     }
   }
+  current = inputs.map((i) => i.shown).join(', ');
+  const byPath = lintWorkspace(
+    inputs.map((i) => ({ path: i.path, text: i.text })),
+    [...roots],
+    settings,
+    { maxTextLength: Infinity, scope: opts.scope },
+  );
+  for (const i of inputs) results.push({ file: i.shown, findings: byPath.get(i.path) ?? [] });
 
   if (opts.format === 'json') {
     const out = results.flatMap(({ file, findings }) =>
@@ -226,6 +259,7 @@ function main(argv: string[]): number {
         severity: f.severity,
         ruleId: f.ruleId,
         message: f.message,
+        ...(f.related ? { related: f.related.map((r) => ({ file: shownFile(r.uri), line: r.line + 1, column: r.character + 1, message: r.message })) } : {}),
       })),
     );
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -235,6 +269,7 @@ function main(argv: string[]): number {
       for (const f of findings) {
         counts[f.severity]++;
         process.stdout.write(`${file}:${f.start.line + 1}:${f.start.character + 1}: ${f.severity} [${f.ruleId}] ${f.message}\n`);
+        for (const r of f.related ?? []) process.stdout.write(`    ${shownFile(r.uri)}:${r.line + 1}:${r.character + 1}: ${r.message}\n`);
       }
     }
     const total = counts.error + counts.warning + counts.info;

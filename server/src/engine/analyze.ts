@@ -19,6 +19,8 @@ import {
 } from './rule.ts';
 import { DEFAULT_SETTINGS, ruleSetting, type Settings } from './settings.ts';
 import { schemas } from '../schema/validate.ts';
+import { objectOf, type WorkspaceObject } from '../workspace/objects.ts';
+import type { RelatedInfo, WorkspaceContext } from './rule.ts';
 
 export interface Position {
   line: number;
@@ -38,6 +40,8 @@ export interface Finding {
   fixes?: readonly Fix[];
   /** Machine-readable detail for clients (the diagnostic's `data`). */
   detail?: Readonly<Record<string, string>>;
+  /** Other objects involved, for LSP related information. */
+  related?: readonly RelatedInfo[];
   /** The YAML document the finding is in, for fixes and suppressions. */
   origin?: Origin;
   /**
@@ -90,6 +94,18 @@ interface Chunk {
   placedOffset: number;
 }
 
+/** The rest of the workspace, as the index sees it, for a file being analysed. */
+export interface WorkspaceInput {
+  uri: string;
+  /** Objects of the other files in this file's scope. */
+  others: readonly WorkspaceObject[];
+  /** The namespace of objects that name none (a kustomization's), else `default`. */
+  defaultNamespace?: string;
+  shared: boolean;
+}
+
+const ALONE: WorkspaceInput = { uri: '', others: [], shared: false };
+
 export interface AnalyzeOptions {
   /** Report only these rule ids (the fixture runner checks one rule at a time). */
   only?: readonly string[];
@@ -117,7 +133,7 @@ export class Analyzer {
    * around the change are split and checked again; without it, unchanged documents are found by
    * comparing their text.
    */
-  run(text: string, settings: Settings = DEFAULT_SETTINGS, window?: ChangeWindow | null): Finding[] {
+  run(text: string, settings: Settings = DEFAULT_SETTINGS, window?: ChangeWindow | null, workspace: WorkspaceInput = ALONE): Finding[] {
     if (!settings.enable) return this.reset([]);
     const ruleSet = this.ruleSet(settings);
     const maxLength = this.options.maxTextLength ?? MAX_TEXT_LENGTH;
@@ -164,6 +180,12 @@ export class Analyzer {
     if (ruleSet.fileRules.length > 0) {
       const all: Resource[] = [];
       for (const chunk of next) for (const r of chunk.resources) all.push(r);
+      let objects: WorkspaceObject[] | undefined;
+      const wsContext: WorkspaceContext = {
+        others: workspace.others,
+        shared: workspace.shared,
+        objects: () => (objects ??= [...this.objects(workspace.uri, workspace.defaultNamespace, true), ...workspace.others]),
+      };
       for (const active of ruleSet.fileRules) {
         let state = this.fileState.get(active.rule.meta.id);
         if (!state || !changes) {
@@ -173,6 +195,7 @@ export class Analyzer {
         try {
           active.rule.checkFile!({
             resources: all,
+            workspace: wsContext,
             changes,
             state,
             isActive: (id) => ruleSet.active.has(id),
@@ -312,6 +335,30 @@ export class Analyzer {
     return { spans, next };
   }
 
+  /**
+   * The objects of the last run as workspace objects, placed in the whole text. The same object
+   * comes back for an unchanged resource that has not moved, so rules can memoize on it.
+   */
+  objects(uri: string, defaultNamespace: string | undefined, keepResources = false): WorkspaceObject[] {
+    const out: WorkspaceObject[] = [];
+    for (const chunk of this.chunks) {
+      for (const r of chunk.resources) {
+        const range = nodeRange(r.anchor);
+        const p = chunk.lines.position(range ? range[0] : 0);
+        const line = chunk.placedAt + p.line;
+        const key = `${uri}\u0000${line}:${p.character}\u0000${defaultNamespace ?? ''}`;
+        const cache = keepResources ? placedLocal : placedObjects;
+        let cached = cache.get(r);
+        if (!cached || cached.key !== key) {
+          cached = { key, object: objectOf(uri, r, { line, character: p.character }, defaultNamespace, keepResources) };
+          cache.set(r, cached);
+        }
+        out.push(cached.object);
+      }
+    }
+    return out;
+  }
+
   /** The resources of the last run, in file order. */
   resources(): Resource[] {
     return this.chunks.flatMap((c) => c.resources);
@@ -377,6 +424,9 @@ class PlacedFinding implements Finding {
   get detail(): Readonly<Record<string, string>> | undefined {
     return this.base.detail;
   }
+  get related(): readonly RelatedInfo[] | undefined {
+    return this.base.related;
+  }
   get startOffset(): number {
     return this.base.startOffset + this.chunk.placedOffset;
   }
@@ -400,6 +450,9 @@ function diffResources(before: readonly Chunk[], after: readonly Chunk[]): { add
   for (const c of after) if (!previous.has(c)) added.push(...c.resources);
   return { added, removed };
 }
+
+const placedObjects = new WeakMap<Resource, { key: string; object: WorkspaceObject }>();
+const placedLocal = new WeakMap<Resource, { key: string; object: WorkspaceObject }>();
 
 /** The chunk each resource came from, for placing the findings of file rules. */
 const chunkOf = new WeakMap<Resource, Chunk>();
@@ -643,6 +696,7 @@ function toFinding(active: ActiveRule, report: Report, lines: LineMap, resource?
   if (resource) f.origin = { text: lines.text, offset: 0, view: resource.view, resource };
   if (report.fixes && report.fixes.length > 0) f.fixes = report.fixes;
   if (report.detail) f.detail = report.detail;
+  if (report.related && report.related.length > 0) f.related = report.related;
   return f;
 }
 

@@ -4,6 +4,7 @@ import type { Container, PodSpec, Resource } from '../k8s/resource.ts';
 import type { AnyNode, Pair } from '../yaml/nodes.ts';
 import type { EditBuilder } from '../yaml/edit.ts';
 import type { Settings } from './settings.ts';
+import type { WorkspaceObject } from '../workspace/objects.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -45,6 +46,8 @@ export interface RuleMeta {
    * them on when it is not empty, and the severity they then run at.
    */
   enabledBy?: { setting: 'trustedRegistries' | 'priorityClasses'; severity: Severity };
+  /** Compares objects across the files of a scope (its findings change when other files do). */
+  workspace?: boolean;
 }
 
 export type Part = 'key' | 'value' | 'pair';
@@ -78,6 +81,16 @@ export interface Report {
   fixes?: Fix[];
   /** Machine-readable detail passed on with the diagnostic (`data`), e.g. the schema keyword. */
   detail?: Record<string, string>;
+  /** Other objects involved (the HPA that conflicts, the policies that do not match), and why. */
+  related?: RelatedInfo[];
+}
+
+export interface RelatedInfo {
+  /** The file; empty for the file being analysed when it has no name (a single file checked alone). */
+  uri: string;
+  line: number;
+  character: number;
+  message: string;
 }
 
 export interface ObjectContext {
@@ -95,8 +108,23 @@ export interface ObjectContext {
   settings: Readonly<Settings>;
 }
 
+/** The objects a file is checked against: its own and those of the other files in its scope. */
+export interface WorkspaceContext {
+  /** The objects of this file (with `resource` set, to report against), then the others. */
+  objects(): readonly WorkspaceObject[];
+  /** Only the objects of the other files in scope. */
+  others: readonly WorkspaceObject[];
+  /**
+   * Whether other files are taken into account (the editor with a workspace folder, the command
+   * line). When false the file is checked on its own, and rules that look for an object elsewhere
+   * cannot tell "missing" from "in a file we cannot see".
+   */
+  shared: boolean;
+}
+
 export interface FileContext {
   resources: readonly Resource[];
+  workspace: WorkspaceContext;
   /**
    * What changed since this rule last ran on the file, or undefined when everything is new
    * (first run, settings changed, or the previous run failed). With `state` a rule can keep an

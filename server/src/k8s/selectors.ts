@@ -69,3 +69,49 @@ export function sameNamespace(a: string | undefined, b: string | undefined): boo
   const norm = (ns: string | undefined) => (ns === undefined || ns === '' ? 'default' : ns);
   return norm(a) === norm(b);
 }
+
+/** Reads a LabelSelector from plain data (a workspace object); undefined when unreadable. */
+export function selectorOfPlain(node: unknown): Selector | undefined {
+  const requirements: Requirement[] = [];
+  if (node === undefined || node === null) return { requirements };
+  if (typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const rec = node as Record<string, unknown>;
+  const labels = rec.matchLabels;
+  if (labels !== undefined && labels !== null) {
+    if (typeof labels !== 'object' || Array.isArray(labels)) return undefined;
+    for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+      requirements.push({ key, operator: 'In', values: [String(value)] });
+    }
+  }
+  const exprs = rec.matchExpressions;
+  if (exprs !== undefined && exprs !== null) {
+    if (!Array.isArray(exprs)) return undefined;
+    for (const e of exprs) {
+      const r = e && typeof e === 'object' ? (e as Record<string, unknown>) : {};
+      const key = r.key;
+      const operator = r.operator;
+      if (typeof key !== 'string' || (operator !== 'In' && operator !== 'NotIn' && operator !== 'Exists' && operator !== 'DoesNotExist')) return undefined;
+      const values = Array.isArray(r.values) ? r.values.map(String) : [];
+      requirements.push({ key, operator, values });
+    }
+  }
+  return { requirements };
+}
+
+/** A selector in words, for messages: `app=web, tier in (a, b)`; "every pod" when empty. */
+export function describeSelector(s: Selector | undefined): string {
+  if (!s) return 'an unreadable selector';
+  if (s.requirements.length === 0) return 'every pod';
+  return s.requirements
+    .map((r) =>
+      r.operator === 'In' && r.values.length === 1
+        ? `${r.key}=${r.values[0]}`
+        : r.operator === 'Exists'
+          ? r.key
+          : r.operator === 'DoesNotExist'
+            ? `!${r.key}`
+            : `${r.key} ${r.operator === 'In' ? 'in' : 'notin'} (${r.values.join(', ')})`,
+    )
+    .join(', ');
+}

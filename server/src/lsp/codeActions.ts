@@ -83,7 +83,7 @@ export function codeActions(
   const offered = new Set<string>();
   for (const f of findings) {
     if (!overlaps(f, params.range) || !f.origin) continue;
-    const diagnostic: Diagnostic = toDiagnostic(f);
+    const diagnostic: Diagnostic = toDiagnostic(f, doc.uri);
     const fixes = fixesFor(f);
     fixes.forEach((fix, i) => {
       let edits: TextEdit[];

@@ -16,7 +16,8 @@ export interface DiagnosticData {
   keyword?: string;
 }
 
-export function toDiagnostic(f: Finding): Diagnostic {
+/** `uri` is the document's own, for related information that points into the same file. */
+export function toDiagnostic(f: Finding, uri = ''): Diagnostic {
   const href = ruleDocUrl(f.ruleId);
   const d: Diagnostic = {
     range: { start: f.start, end: f.end },
@@ -27,5 +28,11 @@ export function toDiagnostic(f: Finding): Diagnostic {
     data: { ruleId: f.ruleId, ...f.detail } satisfies DiagnosticData,
   };
   if (href) d.codeDescription = { href };
+  if (f.related && f.related.length > 0) {
+    d.relatedInformation = f.related.map((r) => ({
+      location: { uri: r.uri || uri, range: { start: { line: r.line, character: r.character }, end: { line: r.line, character: r.character } } },
+      message: r.message,
+    }));
+  }
   return d;
 }

@@ -8,6 +8,8 @@ import { toDiagnostic, SOURCE } from './convert.ts';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { severityRank, type Settings } from '../engine/settings.ts';
 import type { SettingsStore } from './settings.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+import type { WorkspaceInput } from '../engine/analyze.ts';
 
 interface DocState {
   analyzer: Analyzer;
@@ -15,6 +17,8 @@ interface DocState {
   version: number;
   /** The settings the findings were computed with (a change of settings re-runs the analysis). */
   settings?: Settings;
+  /** The generation of the workspace scope the findings were computed against. */
+  generation: number;
   scheduled: boolean;
 }
 
@@ -25,7 +29,35 @@ export class DiagnosticsService {
     private readonly connection: Connection,
     private readonly settings: SettingsStore,
     private readonly documents: DocumentStore,
+    private readonly workspace?: WorkspaceIndex,
   ) {}
+
+  /** The rest of the workspace for `uri`, as the index sees it now. */
+  private input(uri: string): WorkspaceInput {
+    const ws = this.workspace;
+    if (!ws) return { uri, others: [], shared: false };
+    return { uri, others: ws.others(uri), defaultNamespace: ws.defaultNamespace(uri), shared: ws.shared };
+  }
+
+  private generation(uri: string): number {
+    return this.workspace ? this.workspace.generation(this.workspace.scopeOf(uri)) : 0;
+  }
+
+  /** Hands the objects of an analysed document to the index, and re-checks the files that see them. */
+  private publishObjects(uri: string, state: DocState): void {
+    const ws = this.workspace;
+    if (!ws) return;
+    const scope = ws.update(uri, state.analyzer.objects(uri, ws.defaultNamespace(uri)), true);
+    state.generation = ws.generation(ws.scopeOf(uri));
+    if (!scope) return;
+    for (const other of ws.openFilesIn(scope)) if (other !== uri) this.schedule(other);
+  }
+
+  /** Re-checks the open files of the given scopes (after files on disk changed). */
+  scheduleScopes(scopes: Iterable<string>): void {
+    if (!this.workspace) return;
+    for (const scope of scopes) for (const uri of this.workspace.openFilesIn(scope)) this.schedule(uri);
+  }
 
   findings(uri: string): readonly Finding[] {
     return this.docs.get(uri)?.findings ?? [];
@@ -41,19 +73,20 @@ export class DiagnosticsService {
     let state = this.docs.get(uri);
     if (!doc) return undefined;
     if (!state) {
-      state = { analyzer: new Analyzer(), findings: [], version: -1, scheduled: false };
+      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, scheduled: false };
       this.docs.set(uri, state);
     }
-    if (state.version !== doc.version || state.settings !== settings) {
+    if (state.version !== doc.version || state.settings !== settings || state.generation !== this.generation(uri)) {
       const taken = this.documents.take(uri)!;
       try {
-        state.findings = state.analyzer.run(taken.text, settings, taken.window);
+        state.findings = state.analyzer.run(taken.text, settings, taken.window, this.input(uri));
       } catch {
         state.analyzer = new Analyzer();
-        state.findings = state.analyzer.run(taken.text, settings);
+        state.findings = state.analyzer.run(taken.text, settings, undefined, this.input(uri));
       }
       state.version = taken.version;
       state.settings = settings;
+      this.publishObjects(uri, state);
     }
     return { findings: state.findings, settings };
   }
@@ -61,7 +94,7 @@ export class DiagnosticsService {
   schedule(uri: string): void {
     let state = this.docs.get(uri);
     if (!state) {
-      state = { analyzer: new Analyzer(), findings: [], version: -1, scheduled: false };
+      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, scheduled: false };
       this.docs.set(uri, state);
     }
     if (state.scheduled) return;
@@ -75,6 +108,7 @@ export class DiagnosticsService {
 
   close(uri: string): void {
     this.docs.delete(uri);
+    this.workspace?.setClosed(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -87,10 +121,11 @@ export class DiagnosticsService {
     const current = this.documents.get(uri);
     if (!current) return;
     // A code action request may have analysed this version already.
-    if (state.version !== current.version || state.settings !== settings) {
+    if (state.version !== current.version || state.settings !== settings || state.generation !== this.generation(uri)) {
       const doc = this.documents.take(uri)!;
       try {
-        state.findings = state.analyzer.run(doc.text, settings, doc.window);
+        state.findings = state.analyzer.run(doc.text, settings, doc.window, this.input(uri));
+        this.publishObjects(uri, state);
       } catch (err) {
         this.connection.console.error(`KubeGuard could not check ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
         // Start the next analysis from scratch rather than from a state that failed half-way.
@@ -100,17 +135,17 @@ export class DiagnosticsService {
       state.version = doc.version;
       state.settings = settings;
     }
-    await this.connection.sendDiagnostics({ uri, version: state.version, diagnostics: limit(state.findings, settings.maxProblems) });
+    await this.connection.sendDiagnostics({ uri, version: state.version, diagnostics: limit(state.findings, settings.maxProblems, uri) });
   }
 }
 
 /** Findings of unchanged documents are the same objects from one run to the next; so are their diagnostics. */
 const converted = new WeakMap<Finding, { line: number; diagnostic: Diagnostic }>();
-function cachedDiagnostic(f: Finding): Diagnostic {
+function cachedDiagnostic(f: Finding, uri: string): Diagnostic {
   const key = f.base ?? f;
   let entry = converted.get(key);
   if (!entry || entry.line !== f.start.line) {
-    entry = { line: f.start.line, diagnostic: toDiagnostic(f) };
+    entry = { line: f.start.line, diagnostic: toDiagnostic(f, uri) };
     converted.set(key, entry);
   }
   return entry.diagnostic;
@@ -121,14 +156,14 @@ function cachedDiagnostic(f: Finding): Diagnostic {
  * notice that says how many were left out. Tens of thousands of squiggles help nobody and
  * slow every editor down.
  */
-export function limit(findings: readonly Finding[], max: number): Diagnostic[] {
-  if (findings.length <= max) return findings.map(cachedDiagnostic);
+export function limit(findings: readonly Finding[], max: number, uri = ''): Diagnostic[] {
+  if (findings.length <= max) return findings.map((f) => cachedDiagnostic(f, uri));
   const kept = findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.i - b.i)
     .slice(0, max)
     .sort((a, b) => a.i - b.i)
-    .map(({ f }) => cachedDiagnostic(f));
+    .map(({ f }) => cachedDiagnostic(f, uri));
   kept.push({
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,

@@ -10,8 +10,16 @@ export class SettingsStore {
 
   constructor(private readonly connection: Connection) {}
 
+  private raw: Record<string, unknown> = {};
+
   setGlobal(raw: unknown): void {
+    this.raw = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
     this.global = normalizeSettings(raw);
+  }
+
+  /** The settings a push-only client sent, as sent (for the workspace-wide ones). */
+  globalRaw(): Record<string, unknown> {
+    return this.raw;
   }
 
   get(uri: string): Promise<Settings> {
