@@ -78,12 +78,13 @@ export class LspClient {
     );
   }
 
-  async initialize(capabilities: object = defaultCapabilities(), initializationOptions?: unknown): Promise<any> {
+  async initialize(capabilities: object = defaultCapabilities(), initializationOptions?: unknown, workspaceFolders?: { uri: string; name: string }[]): Promise<any> {
     const result = await this.request('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri: workspaceFolders?.[0]?.uri ?? null,
       capabilities,
       initializationOptions,
+      ...(workspaceFolders ? { workspaceFolders } : {}),
     });
     this.notify('initialized', {});
     return result;

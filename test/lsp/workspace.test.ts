@@ -1,0 +1,131 @@
+// Workspace-wide analysis over stdio: a Deployment's NetworkPolicy finding follows policies in
+// other files, created and deleted on disk (workspace/didChangeWatchedFiles) or opened and edited.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { LspClient, defaultCapabilities } from '../support/lsp-client.ts';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.0.0
+`;
+
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+spec:
+  podSelector:
+    matchExpressions:
+      - {key: app, operator: In, values: [api]}
+  ingress:
+    - ports: [{port: 8080}]
+`;
+
+const RULE = 'pod-not-covered-by-networkpolicy';
+
+describe('workspace analysis over stdio', () => {
+  let client: LspClient;
+  let dir: string;
+  let registered: any[] = [];
+  const uriOf = (rel: string) => pathToFileURL(join(dir, rel)).href;
+  const deployment = () => uriOf('orders/deployment.yaml');
+
+  /** The next diagnostics for `uri` that pass `test` (earlier ones are skipped). */
+  function diagnosticsWhere(uri: string, test: (codes: string[]) => boolean) {
+    return client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && test(p.diagnostics.map((d: any) => d.code)), 15000);
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kubeguard-ws-'));
+    mkdirSync(join(dir, 'orders'));
+    mkdirSync(join(dir, 'billing'));
+    writeFileSync(join(dir, 'orders', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(dir, 'billing', 'deployment.yaml'), DEPLOYMENT.replace(/api/g, 'billing'));
+    client = new LspClient();
+    client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+    client.onRequest('client/registerCapability', (p: { registrations: any[] }) => {
+      registered.push(...p.registrations);
+      return null;
+    });
+    const caps = defaultCapabilities() as any;
+    caps.workspace.didChangeWatchedFiles = { dynamicRegistration: true };
+    await client.initialize(caps, undefined, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
+  });
+
+  after(async () => {
+    assert.equal(await client.shutdown(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('watches YAML files', async () => {
+    for (let i = 0; i < 50 && !registered.some((r) => r.method === 'workspace/didChangeWatchedFiles'); i++) await new Promise((r) => setTimeout(r, 100));
+    const reg = registered.find((r) => r.method === 'workspace/didChangeWatchedFiles');
+    assert.ok(reg, 'registers a file watcher');
+    assert.ok(reg.registerOptions.watchers.some((w: any) => /ya?ml/.test(w.globPattern)));
+  });
+
+  it('a NetworkPolicy created in another file clears the finding, and deleting it brings it back', async () => {
+    const first = diagnosticsWhere(deployment(), (codes) => codes.includes(RULE));
+    client.notify('textDocument/didOpen', { textDocument: { uri: deployment(), languageId: 'yaml', version: 1, text: DEPLOYMENT } });
+    const found = await first;
+    const d = found.diagnostics.find((x: any) => x.code === RULE);
+    assert.match(d.message, /namespace "shop"/);
+
+    const cleared = diagnosticsWhere(deployment(), (codes) => !codes.includes(RULE));
+    writeFileSync(join(dir, 'orders', 'networkpolicy.yaml'), POLICY);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('orders/networkpolicy.yaml'), type: 1 }] });
+    await cleared;
+
+    const back = diagnosticsWhere(deployment(), (codes) => codes.includes(RULE));
+    unlinkSync(join(dir, 'orders', 'networkpolicy.yaml'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('orders/networkpolicy.yaml'), type: 3 }] });
+    await back;
+  });
+
+  it('a policy in another scope does not count, and an edited open policy takes effect as typed', async () => {
+    // billing/ is another scope: its policy does not cover orders/.
+    writeFileSync(join(dir, 'billing', 'networkpolicy.yaml'), POLICY);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('billing/networkpolicy.yaml'), type: 1 }] });
+    // Open a policy in orders/ that selects other pods, then edit it to select these.
+    const policyUri = uriOf('orders/networkpolicy.yaml');
+    const wrong = POLICY.replace('values: [api]', 'values: [web]');
+    const stillThere = diagnosticsWhere(policyUri, () => true);
+    client.notify('textDocument/didOpen', { textDocument: { uri: policyUri, languageId: 'yaml', version: 1, text: wrong } });
+    await stillThere;
+    const related = await client.waitFor(
+      'textDocument/publishDiagnostics',
+      (p: any) => p.uri === deployment() && p.diagnostics.some((d: any) => d.code === RULE && d.relatedInformation?.some((r: any) => r.location.uri === policyUri)),
+      15000,
+    );
+    const info = related.diagnostics.find((x: any) => x.code === RULE).relatedInformation;
+    assert.ok(info.some((r: any) => /NetworkPolicy "api" in namespace "shop" selects app=web, not these pods \(app=api\)/.test(r.message)), JSON.stringify(info));
+    assert.ok(!info.some((r: any) => r.location.uri.includes('billing')), 'the other scope is not mentioned');
+
+    const cleared = diagnosticsWhere(deployment(), (codes) => !codes.includes(RULE));
+    const at = wrong.indexOf('web');
+    const line = wrong.slice(0, at).split('\n').length - 1;
+    const character = at - wrong.lastIndexOf('\n', at - 1) - 1;
+    client.notify('textDocument/didChange', {
+      textDocument: { uri: policyUri, version: 2 },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 3 } }, text: 'api' }],
+    });
+    await cleared;
+  });
+});
