@@ -1,6 +1,7 @@
 import { defineRule, type Fix } from '../engine/rule.ts';
 import { nodeRange } from '../yaml/nodes.ts';
 import { schemas, validateObject } from '../schema/validate.ts';
+import { plainOf } from '../workspace/objects.ts';
 
 /** `env` duplicates are duplicate-env-var's; reported once, with that rule's wording. */
 const ENV_LIST = /\/env$/;
@@ -19,8 +20,13 @@ export default defineRule({
   },
   check(ctx) {
     const r = ctx.resource;
+    // Too large to convert (an alias bomb): nothing to validate.
+    const data = plainOf(r);
+    if (Object.keys(data).length === 0) return;
     const problems = validateObject(r.view, r.root, r.apiVersion, r.kind, {
       skipPaths: ctx.isActive('duplicate-env-var') ? ENV_LIST : undefined,
+      // The same plain data the workspace index keeps for the object: converted once.
+      data,
     });
     for (const p of problems) {
       const fixes: Fix[] = [];

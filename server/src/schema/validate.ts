@@ -180,10 +180,16 @@ export interface SchemaProblem {
 }
 
 /** Validates one object; problems are placed on the nodes they are about. */
-export function validateObject(view: YamlView, root: YAMLMap, apiVersion: string, kind: string, options: { skipPaths?: RegExp } = {}): SchemaProblem[] {
+export function validateObject(
+  view: YamlView,
+  root: YAMLMap,
+  apiVersion: string,
+  kind: string,
+  options: { skipPaths?: RegExp; data?: unknown } = {},
+): SchemaProblem[] {
   const fn = schemas().validator(apiVersion, kind);
   if (!fn || fn === 'pending') return [];
-  const data = toPlain(view, root);
+  const data = options.data ?? toPlain(view, root);
   if (data === undefined) return [];
   if (fn(data)) return [];
   const errors = collapse(fn.errors ?? []).filter((e) => !options.skipPaths?.test(e.instancePath));

@@ -24,8 +24,6 @@ interface FileEntry {
   scope: string;
   dir: string;
   objects: WorkspaceObject[];
-  /** A fingerprint of what other files can see of this one. */
-  fingerprint: string;
   open: boolean;
 }
 
@@ -55,9 +53,17 @@ export function kustomizationNamespace(text: string): string | undefined {
   }
 }
 
-/** What other files can see of a file's objects; an edit that leaves it alone re-checks nothing else. */
-function fingerprint(objects: readonly WorkspaceObject[]): string {
-  return JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.name, o.ownNamespace, o.data]));
+/** Whether other files see the same thing in two objects (positions aside). */
+function sameContent(a: WorkspaceObject, b: WorkspaceObject): boolean {
+  if (a === b) return true;
+  if (a.apiVersion !== b.apiVersion || a.kind !== b.kind || a.name !== b.name || a.ownNamespace !== b.ownNamespace || a.namespace !== b.namespace) return false;
+  // The data of an unchanged YAML document is the same object from one analysis to the next.
+  return a.data === b.data || JSON.stringify(a.data) === JSON.stringify(b.data);
+}
+
+/** Whether an edit changed what other files can see; if not, they are not checked again. */
+function sameObjects(a: readonly WorkspaceObject[], b: readonly WorkspaceObject[]): boolean {
+  return a.length === b.length && a.every((o, i) => sameContent(o, b[i]!));
 }
 
 export class WorkspaceIndex {
@@ -177,13 +183,16 @@ export class WorkspaceIndex {
   update(uri: string, objects: WorkspaceObject[], open: boolean): string | undefined {
     const path = uriToPath(uri);
     const dir = path ? dirname(path) : '';
-    const print = fingerprint(objects);
     const before = this.files.get(uri);
     this.countDir(dir, objects.length - (before?.objects.length ?? 0));
     if (this.rescopeNeeded) this.rescope();
     const scope = this.scopeOf(uri);
-    this.files.set(uri, { uri, scope, dir, objects, fingerprint: print, open });
-    if (before && before.fingerprint === print && before.scope === scope) return undefined;
+    this.files.set(uri, { uri, scope, dir, objects, open });
+    if (before && before.scope === scope && sameObjects(before.objects, objects)) {
+      // Positions may have moved: the others' view must point at the new lines, without a re-check.
+      this.viewCache.clear();
+      return undefined;
+    }
     this.bump(scope);
     if (before && before.scope !== scope) this.bump(before.scope);
     return scope;
@@ -252,7 +261,6 @@ export class WorkspaceIndex {
     for (const e of this.files.values()) {
       if (e.dir !== dir) continue;
       for (const o of e.objects) o.namespace = effectiveNamespace(o.ownNamespace, ns);
-      e.fingerprint = fingerprint(e.objects);
       scopes.add(e.scope);
     }
     for (const s of scopes) this.bump(s);
