@@ -23,6 +23,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { scheme: 'untitled', language: 'yaml' },
     ],
     synchronize: { configurationSection: 'kubeguard' },
+    // The snippets come from package.json's contributes.snippets; the server's completion of
+    // the same snippets is for other editors, and would list each one twice here.
+    initializationOptions: { snippets: false },
   };
   client = new LanguageClient('kubeguard', 'KubeGuard', serverOptions, clientOptions);
   await client.start();

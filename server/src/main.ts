@@ -87,14 +87,16 @@ connection.onInitialize((params): InitializeResult => {
     .map((f) => uriToPath(f.uri))
     .filter((p): p is string => p !== undefined);
   workspace.setFolders(folders);
-  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  const init = params.initializationOptions as { settings?: unknown; snippets?: boolean } | undefined;
   if (init?.settings) settings.setGlobal(init.settings);
+  // VS Code has the snippets already (contributes.snippets); other editors get them from here.
+  const offerSnippets = init?.snippets !== false;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      completionProvider: { resolveProvider: false },
+      ...(offerSnippets ? { completionProvider: { resolveProvider: false } } : {}),
     },
     serverInfo: { name: 'kubeguard', version: '0.1.0' },
   };
