@@ -9,12 +9,12 @@
 // check), so this tests what ships; KUBEGUARD_EXT_DIR=. tests the working tree's dist/ instead.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { Checks } from '../lib/checks.ts';
 import { makeProfile } from '../lib/code-server.ts';
 import { buildDir, e2eHome, ensureDir, packageJson, repoRoot, unpackedExtension } from '../lib/env.ts';
-import { ANCHOR, findingKey, lint, makeWorkspace } from '../lib/expect.ts';
+import { ANCHOR, findingKey, lint, makeWorkspace, type CliFinding } from '../lib/expect.ts';
 import type { Expectations } from './expectations.ts';
 import type { SuiteResults } from './suite/index.ts';
 
@@ -23,10 +23,17 @@ const CLEAN_EDIT = { find: '3.2.0', replace: 'latest' };
 function expectations(extDir: string, ws: string, yamlFiles: string[], scratch: string): Expectations {
   const cli = join(extDir, 'dist', 'cli.js');
   const pkg = packageJson(extDir);
+  // The editor checks each file against the others of the workspace folder, as the CLI does
+  // with the folder as its argument.
+  const inWorkspace = (extra: string[] = []) => {
+    const by = new Map<string, CliFinding[]>();
+    for (const f of lint(cli, ws, extra)) by.set(basename(f.file), [...(by.get(basename(f.file)) ?? []), f]);
+    return by;
+  };
+  const all = inWorkspace();
   const files: Record<string, string[]> = {};
-  for (const f of yamlFiles) files[f] = lint(cli, join(ws, f)).map(findingKey);
-  const anchorFile = join(ws, ANCHOR.file);
-  const a = lint(cli, anchorFile).find((f) => f.ruleId === ANCHOR.ruleId);
+  for (const f of yamlFiles) files[f] = (all.get(f) ?? []).map(findingKey);
+  const a = (all.get(ANCHOR.file) ?? []).find((f) => f.ruleId === ANCHOR.ruleId);
   if (!a) throw new Error(`the CLI reports no ${ANCHOR.ruleId} in ${ANCHOR.file}; the e2e suites rely on it`);
   // The live-edit check: the clean fixture with its image tag changed to `latest`.
   const edited = join(scratch, 'clean-edited.yaml');
@@ -35,8 +42,8 @@ function expectations(extDir: string, ws: string, yamlFiles: string[], scratch: 
     extensionId: `${pkg.publisher}.${pkg.name}`,
     files,
     anchor: { file: ANCHOR.file, ruleId: a.ruleId, key: findingKey(a), line: a.line, column: a.column, message: a.message },
-    baseline: lint(cli, anchorFile, ['--profile', 'baseline']).map(findingKey),
-    anchorRuleOff: lint(cli, anchorFile, ['--rule', `${ANCHOR.ruleId}=off`]).map(findingKey),
+    baseline: (inWorkspace(['--profile', 'baseline']).get(ANCHOR.file) ?? []).map(findingKey),
+    anchorRuleOff: (inWorkspace(['--rule', `${ANCHOR.ruleId}=off`]).get(ANCHOR.file) ?? []).map(findingKey),
     clean: { file: 'clean.yaml', ...CLEAN_EDIT, expect: lint(cli, edited).map(findingKey) },
   };
 }
