@@ -65,6 +65,12 @@ describe('EditBuilder', () => {
     assert.equal(edited(text, (b, v, r) => b.removePair(v.map(v.get(r, 'spec'))!, v.pair(v.get(r, 'spec'), 'hostPID')!), 1), 'a: 1\n---\nspec:\n  x: 1\n---\nb: 2\n');
   });
 
+  it('replaces a block map with another and keeps the line break before the next key', () => {
+    const text = 'spec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n';
+    const out = edited(text, (b, v, root) => b.setValue(v.pair(v.get(root, 'spec'), 'selector')!, { app: 'api', tier: 'backend' }));
+    assert.equal(out, 'spec:\n  selector:\n    app: api\n    tier: backend\n  ports:\n    - port: 80\n');
+  });
+
   it('adds a key after a block scalar without touching it', () => {
     const text = 'spec:\n  containers:\n    - name: app\n      args:\n        - |\n          line one\n\n          line three\n';
     assert.equal(

@@ -139,7 +139,11 @@ export class EditBuilder {
     const keyEnd = key.range![1];
     const colon = this.text.indexOf(':', keyEnd);
     const after = colon >= 0 ? colon + 1 : keyEnd;
-    const end = range && range[1] > after ? range[1] : after;
+    let end = range && range[1] > after ? range[1] : after;
+    // A block collection's range runs past its last line break; that break stays.
+    if ((isMap(node) || isSeq(node)) && !node.flow) {
+      while (end > after && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r' || this.text[end - 1] === ' ')) end--;
+    }
     if (structured && !inFlow) {
       // A block under the key, at the file's indentation.
       const col = this.columnOf(key.range![0]);
