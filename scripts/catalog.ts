@@ -137,54 +137,6 @@ export interface NotImplemented {
 
 export const NOT_IMPLEMENTED: Readonly<Record<string, NotImplemented>> = {
   // Waiting for analysis across files.
-  'networkpolicy-selects-nothing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every workload of the namespace to tell that a NetworkPolicy selects none of them.',
-  },
-  'service-selects-nothing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every workload of the namespace to tell that a Service selects none of them.',
-  },
-  'ingress-backend-missing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every Service of the namespace to tell that an Ingress backend does not exist.',
-  },
-  'hpa-target-missing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every workload of the namespace to tell that an autoscaler’s target does not exist.',
-  },
-  'hpa-with-static-replicas': {
-    waitsFor: 'workspace',
-    reason: 'Needs the HorizontalPodAutoscalers, usually in other files, that target a workload.',
-  },
-  'scaledobject-target-missing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every workload of the namespace to tell that a ScaledObject’s target does not exist.',
-  },
-  'scaling-conflict': {
-    waitsFor: 'workspace',
-    reason: 'Needs both the HorizontalPodAutoscalers and the KEDA ScaledObjects that target a workload, usually in different files.',
-  },
-  'pdb-missing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every PodDisruptionBudget of the namespace to tell that none selects a workload.',
-  },
-  'pdb-vs-autoscaler': {
-    waitsFor: 'workspace',
-    reason: 'Needs the PodDisruptionBudget and the autoscaler of the same workload, usually in different files.',
-  },
-  'env-ref-missing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every Secret and ConfigMap of the namespace to tell that a reference points at nothing.',
-  },
-  'service-account-not-found': {
-    waitsFor: 'workspace',
-    reason: 'Needs every ServiceAccount of the namespace to tell that a pod’s account does not exist.',
-  },
-  'istio-policy-selects-nothing': {
-    waitsFor: 'workspace',
-    reason: 'Needs every workload of the namespace to tell that an Istio policy selects none of them.',
-  },
 };
 
 /** Rules KubeGuard has beyond the catalog, each with why it exists. None at the moment. */

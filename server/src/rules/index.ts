@@ -18,20 +18,25 @@ import defaultServiceAccount from './default-service-account.ts';
 import deprecatedApiVersion from './deprecated-api-version.ts';
 import deprecatedServiceAccountField from './deprecated-service-account-field.ts';
 import duplicateEnvVar from './duplicate-env-var.ts';
+import envRefMissing from './env-ref-missing.ts';
 import hostAliases from './host-aliases.ts';
 import hostNetwork from './host-network.ts';
 import hostPathVolume from './host-path-volume.ts';
 import hostPidIpc from './host-pid-ipc.ts';
 import hostPort from './host-port.ts';
 import hpaReplicaBounds from './hpa-replica-bounds.ts';
+import hpaTargetMissing from './hpa-target-missing.ts';
+import hpaWithStaticReplicas from './hpa-with-static-replicas.ts';
 import imageDigestNotPinned from './image-digest-not-pinned.ts';
 import imagePullPolicy from './image-pull-policy.ts';
 import imageTagMutable from './image-tag-mutable.ts';
+import ingressBackendMissing from './ingress-backend-missing.ts';
 import ingressNginxSnippets from './ingress-nginx-snippets.ts';
 import ingressTlsMissing from './ingress-tls-missing.ts';
 import istioAuthorizationpolicyAllowAll from './istio-authorizationpolicy-allow-all.ts';
 import istioDestinationruleTls from './istio-destinationrule-tls.ts';
 import istioPeerauthenticationNotStrict from './istio-peerauthentication-not-strict.ts';
+import istioPolicySelectsNothing from './istio-policy-selects-nothing.ts';
 import istioReservedUid from './istio-reserved-uid.ts';
 import istioSidecarInjectionDisabled from './istio-sidecar-injection-disabled.ts';
 import jobLifecycle from './job-lifecycle.ts';
@@ -43,7 +48,10 @@ import memoryRequestsMissing from './memory-requests-missing.ts';
 import namespacePsaLabelMissing from './namespace-psa-label-missing.ts';
 import netRaw from './net-raw.ts';
 import networkpolicyAllowAll from './networkpolicy-allow-all.ts';
+import networkpolicySelectsNothing from './networkpolicy-selects-nothing.ts';
 import pdbBlocksEviction from './pdb-blocks-eviction.ts';
+import pdbMissing from './pdb-missing.ts';
+import pdbVsAutoscaler from './pdb-vs-autoscaler.ts';
 import podNotCoveredByNetworkpolicy from './pod-not-covered-by-networkpolicy.ts';
 import portReferenceErrors from './port-reference-errors.ts';
 import priorityClass from './priority-class.ts';
@@ -67,6 +75,8 @@ import rootGroup from './root-group.ts';
 import runAsHighIds from './run-as-high-ids.ts';
 import runAsNonRoot from './run-as-non-root.ts';
 import runAsRootUser from './run-as-root-user.ts';
+import scaledobjectTargetMissing from './scaledobject-target-missing.ts';
+import scalingConflict from './scaling-conflict.ts';
 import schemaValidation from './schema-validation.ts';
 import seccompProfileRequired from './seccomp-profile-required.ts';
 import seccompUnconfined from './seccomp-unconfined.ts';
@@ -78,7 +88,9 @@ import selectorTemplateMismatch from './selector-template-mismatch.ts';
 import selinuxCustomOptions from './selinux-custom-options.ts';
 import sensitiveContainerPorts from './sensitive-container-ports.ts';
 import sensitiveHostPath from './sensitive-host-path.ts';
+import serviceAccountNotFound from './service-account-not-found.ts';
 import serviceExternalIps from './service-external-ips.ts';
+import serviceSelectsNothing from './service-selects-nothing.ts';
 import serviceTypeExposed from './service-type-exposed.ts';
 import spreadReplicas from './spread-replicas.ts';
 import startupProbeMissing from './startup-probe-missing.ts';
@@ -106,20 +118,25 @@ export const RULES: readonly Rule[] = [
   deprecatedApiVersion,
   deprecatedServiceAccountField,
   duplicateEnvVar,
+  envRefMissing,
   hostAliases,
   hostNetwork,
   hostPathVolume,
   hostPidIpc,
   hostPort,
   hpaReplicaBounds,
+  hpaTargetMissing,
+  hpaWithStaticReplicas,
   imageDigestNotPinned,
   imagePullPolicy,
   imageTagMutable,
+  ingressBackendMissing,
   ingressNginxSnippets,
   ingressTlsMissing,
   istioAuthorizationpolicyAllowAll,
   istioDestinationruleTls,
   istioPeerauthenticationNotStrict,
+  istioPolicySelectsNothing,
   istioReservedUid,
   istioSidecarInjectionDisabled,
   jobLifecycle,
@@ -131,7 +148,10 @@ export const RULES: readonly Rule[] = [
   namespacePsaLabelMissing,
   netRaw,
   networkpolicyAllowAll,
+  networkpolicySelectsNothing,
   pdbBlocksEviction,
+  pdbMissing,
+  pdbVsAutoscaler,
   podNotCoveredByNetworkpolicy,
   portReferenceErrors,
   priorityClass,
@@ -155,6 +175,8 @@ export const RULES: readonly Rule[] = [
   runAsHighIds,
   runAsNonRoot,
   runAsRootUser,
+  scaledobjectTargetMissing,
+  scalingConflict,
   schemaValidation,
   seccompProfileRequired,
   seccompUnconfined,
@@ -166,7 +188,9 @@ export const RULES: readonly Rule[] = [
   selinuxCustomOptions,
   sensitiveContainerPorts,
   sensitiveHostPath,
+  serviceAccountNotFound,
   serviceExternalIps,
+  serviceSelectsNothing,
   serviceTypeExposed,
   spreadReplicas,
   startupProbeMissing,

@@ -131,6 +131,14 @@ function workloadOf(r: Resource): { hostNetwork: boolean; fixes: Fix[] } {
 /** Reports are kept while what they say is unchanged, so their diagnostics are not rebuilt. */
 const reports = new WeakMap<Resource, { key: string; report: Report }>();
 
+/** Why an object is in its namespace, when it does not say so itself. */
+function whyNamespace(o: WorkspaceObject): string {
+  if (o.ownNamespace) return '';
+  return o.namespace === 'default'
+    ? ' (it names no namespace, and no kustomization.yaml beside it sets one)'
+    : ' (the namespace the kustomization.yaml beside it sets)';
+}
+
 function labelsText(labels: ReadonlyMap<string, string>): string {
   return labels.size === 0 ? 'no labels' : [...labels].map(([k, v]) => `${k}=${v}`).join(', ');
 }
@@ -190,7 +198,7 @@ export default defineRule({
               uri: p.object.uri,
               line: p.object.line,
               character: p.object.character,
-              message: `NetworkPolicy "${p.object.name ?? '?'}" would select these pods, but it lands in namespace "${ns}"${p.object.ownNamespace ? '' : ' (it names no namespace, and no kustomization.yaml beside it sets one)'}, not "${o.namespace}".`,
+              message: `NetworkPolicy "${p.object.name ?? '?'}" would select these pods, but it lands in namespace "${ns}"${whyNamespace(p.object)}, not "${o.namespace}".`,
             });
           }
         }

@@ -1,5 +1,5 @@
 import { memoize, type Resource } from '../k8s/resource.ts';
-import { addPairFirst, autoscalerIndex, isAutoscaled, replicasOf } from '../k8s/workloads.ts';
+import { addPairFirst, replicasOf, scopeOf } from '../k8s/workloads.ts';
 import { defineRule, type Fix, type Report } from '../engine/rule.ts';
 
 const MINIMUM = 2;
@@ -38,8 +38,9 @@ export default defineRule({
     category: 'workloads',
     severity: 'info',
     target: 'object',
+    workspace: true,
     description:
-      'A Deployment with one replica is down whenever its only pod is: during every rollout, node drain, eviction or crash, until a new pod is scheduled and ready. Two replicas keep the app serving through a single disruption. `replicas` left out means one. `replicas: 0` is taken as a deliberate scale-down and not flagged. The rule stays quiet when a HorizontalPodAutoscaler or a KEDA ScaledObject in the same file scales the Deployment (an autoscaler in another file is not seen yet). StatefulSets are not checked: a single-replica StatefulSet is usually a database or queue that cannot simply be scaled by raising the count.',
+      'A Deployment with one replica is down whenever its only pod is: during every rollout, node drain, eviction or crash, until a new pod is scheduled and ready. Two replicas keep the app serving through a single disruption. `replicas` left out means one. `replicas: 0` is taken as a deliberate scale-down and not flagged. The rule stays quiet when a HorizontalPodAutoscaler or a KEDA ScaledObject scales the Deployment: in the same file, or in any file of the same scope (the files of one service or environment directory; see the README), in the namespace the Deployment lands in. StatefulSets are not checked: a single-replica StatefulSet is usually a database or queue that cannot simply be scaled by raising the count.',
     remediation:
       'Set `spec.replicas` to at least 2 (and make sure the app tolerates several copies), or let an autoscaler manage the count with `minReplicas: 2`.',
     messages: {
@@ -50,12 +51,16 @@ export default defineRule({
     },
   },
   checkFile(ctx) {
-    // Reports are built once per object (memoized); per run the rule only looks up autoscalers.
-    const autoscalers = autoscalerIndex(ctx);
+    // Reports are built once per object (memoized); per run the rule only looks up autoscalers,
+    // in an index of the scope shared with the other rules that compare objects.
+    let scope: ReturnType<typeof scopeOf> | undefined;
     for (const r of ctx.resources) {
       if (r.kind !== 'Deployment') continue;
       const report = findingOf(r);
-      if (!report || isAutoscaled(autoscalers, r)) continue;
+      if (!report) continue;
+      scope ??= scopeOf(ctx);
+      const o = scope.objectOf(r);
+      if (o && scope.autoscalersOf(o).length > 0) continue;
       ctx.report(r, report);
     }
   },

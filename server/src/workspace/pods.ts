@@ -1,0 +1,172 @@
+// The pod templates of a scope, by namespace: what the rules that ask "does this selector select
+// anything?" (Services, NetworkPolicies, Istio policies) match against. Read from each workspace
+// object's plain data once, and indexed once per change of the other files.
+import type { FileContext } from '../engine/rule.ts';
+import { workloadKind } from '../k8s/kinds.ts';
+import type { Requirement, Selector } from '../k8s/selectors.ts';
+import { dig, labelMap, type WorkspaceObject } from './objects.ts';
+
+export interface PodTemplate {
+  object: WorkspaceObject;
+  /** The labels its pods start with (the pod template's, or the Pod's own). */
+  labels: ReadonlyMap<string, string>;
+  /** The object was too large to read: its labels are unknown, so it may match any selector. */
+  unknown: boolean;
+}
+
+/**
+ * Labels that controllers and the mesh add to pods when they create them. A selector that asks
+ * for one of them (a Service for one StatefulSet pod, `statefulset.kubernetes.io/pod-name: db-0`)
+ * is not held against a template that does not write it.
+ */
+const ADDED_AT_RUN_TIME: ReadonlySet<string> = new Set([
+  'pod-template-hash',
+  'controller-revision-hash',
+  'pod-template-generation',
+  'statefulset.kubernetes.io/pod-name',
+  'apps.kubernetes.io/pod-index',
+  'job-name',
+  'controller-uid',
+  'batch.kubernetes.io/job-name',
+  'batch.kubernetes.io/controller-uid',
+  'batch.kubernetes.io/job-completion-index',
+  'security.istio.io/tlsMode',
+  'service.istio.io/canonical-name',
+  'service.istio.io/canonical-revision',
+]);
+
+const templates = new WeakMap<WorkspaceObject, PodTemplate | null>();
+
+/** The pod template of a workload or bare Pod (not of a PodTemplate object, which runs nothing). */
+export function podTemplateOf(o: WorkspaceObject): PodTemplate | undefined {
+  let t = templates.get(o);
+  if (t === undefined) {
+    const w = workloadKind(o.group, o.kind);
+    t =
+      w && w.kind !== 'PodTemplate'
+        ? { object: o, labels: labelMap(dig(o.data, ...w.metaPath, 'labels')), unknown: Object.keys(o.data).length === 0 }
+        : null;
+    templates.set(o, t);
+  }
+  return t ?? undefined;
+}
+
+function holds(r: Requirement, labels: ReadonlyMap<string, string>): boolean {
+  const value = labels.get(r.key);
+  if (value === undefined && ADDED_AT_RUN_TIME.has(r.key)) return true;
+  switch (r.operator) {
+    case 'In':
+      return value !== undefined && r.values.includes(value);
+    case 'NotIn':
+      return value === undefined || !r.values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+  }
+}
+
+/** Whether a selector selects the pods of a template (labels added at run time given the benefit of the doubt). */
+export function selectsTemplate(selector: Selector, t: PodTemplate): boolean {
+  return t.unknown || selector.requirements.every((r) => holds(r, t.labels));
+}
+
+/** How many of the selector's requirements the template's labels meet: closeness, for related information. */
+export function closeness(selector: Selector, t: PodTemplate): number {
+  let n = 0;
+  for (const r of selector.requirements) {
+    if (holds(r, t.labels)) n += 2;
+    else if (t.labels.has(r.key)) n += 1;
+  }
+  return n;
+}
+
+export function labelsText(labels: ReadonlyMap<string, string>): string {
+  return labels.size === 0 ? 'no labels' : [...labels].map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+/** The workload and its pod labels, for related information. */
+export function describeTemplate(t: PodTemplate): string {
+  const o = t.object;
+  return `${o.kind} "${o.name ?? '?'}" in namespace "${o.namespace}" runs pods labelled ${labelsText(t.labels)}`;
+}
+
+/** Where an object's namespace comes from, when it does not name one itself (for messages). */
+export function namespaceOrigin(o: WorkspaceObject, noun: string): string {
+  if (o.ownNamespace) return '';
+  return o.namespace === 'default'
+    ? `: the ${noun} names no namespace, and no kustomization.yaml beside it sets one`
+    : ': set by the kustomization.yaml beside it';
+}
+
+/** Templates by namespace. */
+export type TemplateIndex = Map<string, PodTemplate[]>;
+
+function addTo(index: TemplateIndex, t: PodTemplate): void {
+  const list = index.get(t.object.namespace);
+  if (list) list.push(t);
+  else index.set(t.object.namespace, [t]);
+}
+
+/**
+ * A value derived from the other files' objects, rebuilt only when they change (the list the
+ * workspace hands out stays the same while nothing in the scope changes).
+ */
+export function forOthers<T>(ctx: FileContext, key: string, build: (others: readonly WorkspaceObject[]) => T): T {
+  const cached = ctx.state.get(key) as { others: readonly WorkspaceObject[]; value: T } | undefined;
+  if (cached && cached.others === ctx.workspace.others) return cached.value;
+  const value = build(ctx.workspace.others);
+  ctx.state.set(key, { others: ctx.workspace.others, value });
+  return value;
+}
+
+/** The pod templates of a file's scope: this file's first, then the others'. */
+export class PodIndex {
+  private merged = new Map<string, PodTemplate[]>();
+  private everything: PodTemplate[] | undefined;
+
+  constructor(
+    private readonly own: TemplateIndex,
+    private readonly others: { index: TemplateIndex; all: readonly PodTemplate[] },
+  ) {}
+
+  /** The templates in a namespace. */
+  in(namespace: string): readonly PodTemplate[] {
+    let list = this.merged.get(namespace);
+    if (!list) {
+      list = [...(this.own.get(namespace) ?? []), ...(this.others.index.get(namespace) ?? [])];
+      this.merged.set(namespace, list);
+    }
+    return list;
+  }
+
+  /** Every template in the scope. */
+  all(): readonly PodTemplate[] {
+    if (!this.everything) {
+      this.everything = [];
+      for (const list of this.own.values()) this.everything.push(...list);
+      this.everything.push(...this.others.all);
+    }
+    return this.everything;
+  }
+
+}
+
+function indexTemplates(objects: Iterable<WorkspaceObject>, stopAtOthers: boolean): TemplateIndex {
+  const index: TemplateIndex = new Map();
+  for (const o of objects) {
+    if (stopAtOthers && !o.resource) break;
+    const t = podTemplateOf(o);
+    if (t) addTo(index, t);
+  }
+  return index;
+}
+
+/** The pod templates a file is checked against. */
+export function podIndex(ctx: FileContext): PodIndex {
+  const others = forOthers(ctx, 'pods:templates', (list) => {
+    const index = indexTemplates(list, false);
+    return { index, all: [...index.values()].flat() };
+  });
+  return new PodIndex(indexTemplates(ctx.workspace.objects(), true), others);
+}
