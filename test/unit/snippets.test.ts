@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isMap } from 'yaml';
-import { analyze } from '../../server/src/engine/analyze.ts';
+import { analyze, type Finding } from '../../server/src/engine/analyze.ts';
+import { lintWorkspace } from '../../server/src/workspace/batch.ts';
 import { normalizeSettings } from '../../server/src/engine/settings.ts';
 import { parseDocuments } from '../../server/src/yaml/parse.ts';
 import { schemas } from '../../server/src/schema/validate.ts';
@@ -161,8 +162,13 @@ describe('every snippet, expanded with its defaults', () => {
         // Zero findings includes schema-validation only when the kind has a schema.
         assert.ok(schemas().hasSchema(obj.apiVersion as string, obj.kind as string), `no schema for ${String(obj.apiVersion)} ${String(obj.kind)}`);
       }
-      const findings = analyze(text, settings).map((f) => `${f.start.line + 1}:${f.start.character + 1} ${f.severity} [${f.ruleId}] ${f.message}`);
-      assert.deepEqual(findings, [], `findings in the expanded snippet:\n${text}`);
+      const show = (f: Finding) => `${f.start.line + 1}:${f.start.character + 1} ${f.severity} [${f.ruleId}] ${f.message}`;
+      assert.deepEqual(analyze(text, settings).map(show), [], `findings in the expanded snippet:\n${text}`);
+      // Also as a file of a workspace, where the rules that look for companions in other files
+      // (a PodDisruptionBudget, a ServiceAccount, a target) speak up.
+      const path = join(ROOT, 'snippet-check', 'app', 'manifest.yaml');
+      const inWorkspace = lintWorkspace([{ path, text }], [join(ROOT, 'snippet-check')], settings).get(path) ?? [];
+      assert.deepEqual(inWorkspace.map(show), [], `findings in the expanded snippet, in a workspace:\n${text}`);
     });
   }
 });
