@@ -106,15 +106,18 @@ describe('workspace analysis over stdio', () => {
     // Open a policy in orders/ that selects other pods, then edit it to select these.
     const policyUri = uriOf('orders/networkpolicy.yaml');
     const wrong = POLICY.replace('values: [api]', 'values: [web]');
-    const stillThere = diagnosticsWhere(policyUri, () => true);
-    client.notify('textDocument/didOpen', { textDocument: { uri: policyUri, languageId: 'yaml', version: 1, text: wrong } });
-    await stillThere;
-    const related = await client.waitFor(
+    // Wait for the Deployment's re-check that the open policy triggers (registered before the
+    // open, so a quick answer is not missed).
+    const related = client.waitFor(
       'textDocument/publishDiagnostics',
       (p: any) => p.uri === deployment() && p.diagnostics.some((d: any) => d.code === RULE && d.relatedInformation?.some((r: any) => r.location.uri === policyUri)),
       15000,
     );
-    const info = related.diagnostics.find((x: any) => x.code === RULE).relatedInformation;
+    const stillThere = diagnosticsWhere(policyUri, () => true);
+    client.notify('textDocument/didOpen', { textDocument: { uri: policyUri, languageId: 'yaml', version: 1, text: wrong } });
+    await stillThere;
+    const result = await related;
+    const info = result.diagnostics.find((x: any) => x.code === RULE).relatedInformation;
     assert.ok(info.some((r: any) => /NetworkPolicy "api" in namespace "shop" selects app=web, not these pods \(app=api\)/.test(r.message)), JSON.stringify(info));
     assert.ok(!info.some((r: any) => r.location.uri.includes('billing')), 'the other scope is not mentioned');
 
