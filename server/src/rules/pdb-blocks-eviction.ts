@@ -1,6 +1,6 @@
-import { memoize, podLabels, type Resource } from '../k8s/resource.ts';
-import { matches, namespacesMayMatch, readSelector, type Selector } from '../k8s/selectors.ts';
-import { allIndexed, autoscalerIndex, isAutoscaled, labelIndex, replicasOf, type LabelIndex } from '../k8s/workloads.ts';
+import { memoize, type Resource } from '../k8s/resource.ts';
+import { matches, readSelector, type Selector } from '../k8s/selectors.ts';
+import { plainReplicas, podLabelsOf, podOwnersNear, scopeOf } from '../k8s/workloads.ts';
 import { defineRule, type Report } from '../engine/rule.ts';
 import type { Pair } from '../yaml/nodes.ts';
 
@@ -30,15 +30,6 @@ function budgetOf(r: Resource): Budget | undefined {
   });
 }
 
-/** Workloads of the file the selector may select: by the first `key: value` it requires, else all. */
-function candidates(index: LabelIndex, selector: Selector): Resource[] {
-  const q = selector.requirements.find((x) => x.operator === 'In');
-  if (!q) return allIndexed(index);
-  const byValue = index.get(q.key);
-  if (!byValue) return [];
-  return q.values.flatMap((val) => byValue.get(val) ?? []);
-}
-
 /** The last cross-object report per PDB, reused while its text stays the same. */
 const lastReports = new WeakMap<Resource, { key: string; report: Report }>();
 
@@ -59,6 +50,7 @@ export default defineRule({
     category: 'workloads',
     severity: 'warning',
     target: 'object',
+    workspace: true,
     description:
       'A PodDisruptionBudget that allows no pod to be disrupted (`maxUnavailable: 0` or `"0%"`, `minAvailable: "100%"`, or a `minAvailable` at least as large as the replicas of the workloads it selects) makes every voluntary eviction fail. `kubectl drain`, node upgrades and the cluster autoscaler then wait forever for those pods, until someone deletes or edits the budget. The replica comparison looks at the Deployments, StatefulSets, ReplicaSets and bare Pods in the same file whose pod labels the budget selects, and stays quiet when one of them is scaled by an autoscaler in the file, or when the budget also selects pods whose number it cannot know (a DaemonSet, a Job).',
     remediation:
@@ -69,7 +61,7 @@ export default defineRule({
       allRequired:
         'PodDisruptionBudget "{{name}}" requires `minAvailable: {{value}}` of its pods, so none may ever be evicted: node drains and cluster upgrades hang until someone removes the budget. Use a lower percentage or `maxUnavailable: 1`.',
       minAvailableReplicas:
-        'PodDisruptionBudget "{{name}}" sets `minAvailable: {{min}}`, but it selects only {{replicas}} pod(s) in this file ({{workloads}}), so none may ever be evicted: node drains and cluster upgrades hang until someone removes the budget. Keep `minAvailable` below the replica count (adding replicas if needed), or use `maxUnavailable: 1`.',
+        'PodDisruptionBudget "{{name}}" sets `minAvailable: {{min}}`, but it selects only {{replicas}} pod(s) ({{workloads}}), so none may ever be evicted: node drains and cluster upgrades hang until someone removes the budget. Keep `minAvailable` below the replica count (adding replicas if needed), or use `maxUnavailable: 1`.',
     },
   },
   check(ctx) {
@@ -91,51 +83,37 @@ export default defineRule({
     }
   },
   checkFile(ctx) {
-    // minAvailable against the replicas of the selected workloads. Runs on every keystroke:
-    // workloads are indexed by label (kept up to date from the changes), budgets and replica counts
-    // are read once per object, and only the few PDBs of a file do lookups.
+    // minAvailable against the replicas of the selected workloads, in this file and the other
+    // files of the scope. Only the few PDBs of a file do lookups, in indexes shared by the rules.
     const budgets: [Resource, Budget][] = [];
     for (const r of ctx.resources) {
       const b = isPdb(r) ? budgetOf(r) : undefined;
       if (b?.selector) budgets.push([r, b]);
     }
-    if (budgets.length === 0) {
-      // The indexes are only updated on runs that use them: drop them, they are rebuilt when needed.
-      ctx.state.clear();
-      return;
-    }
-    const index = labelIndex(ctx);
-    const autoscalers = autoscalerIndex(ctx);
+    if (budgets.length === 0) return;
+    const scope = scopeOf(ctx);
     for (const [pdb, b] of budgets) {
-      const selected = candidates(index, b.selector!).filter(
-        // A PodTemplate runs no pods of its own.
-        (w) => w.kind !== 'PodTemplate' && namespacesMayMatch(w.namespace, pdb.namespace) && matches(b.selector!, podLabels(w)),
-      );
+      const near = scope.objectOf(pdb);
+      if (!near) continue;
+      const selected = podOwnersNear(scope, near).filter((w) => matches(b.selector!, podLabelsOf(w)!));
       if (selected.length === 0) continue;
       let total = 0;
       let known = true;
+      const names: string[] = [];
       for (const w of selected) {
-        if (w.kind === 'Pod' && w.group === '') {
-          total += 1;
-          continue;
-        }
-        const count = replicasOf(w)?.count;
-        // A DaemonSet's or Job's pods, an unreadable count or an autoscaled one: the total is unknown.
-        if (count === undefined || isAutoscaled(autoscalers, w)) {
+        const pod = w.kind === 'Pod' && w.group === '';
+        const count = pod ? 1 : plainReplicas(w);
+        // A DaemonSet's or Job's pods, an unreadable count or an autoscaled one: the total is unknown
+        // (pdb-vs-autoscaler compares a budget with its autoscaler's minimum).
+        if (count === undefined || (!pod && scope.autoscalersOf(w).length > 0)) {
           known = false;
           break;
         }
         total += count;
+        names.push(`${w.kind} "${w.name ?? '?'}"${pod ? '' : ` with ${count} replica${count === 1 ? '' : 's'}`}`);
       }
       if (!known || total === 0 || b.min < total) continue;
-      const names = selected
-        .map((w) => {
-          const n = w.kind === 'Pod' ? undefined : replicasOf(w)!.count;
-          return `${w.kind} "${w.name ?? '?'}"${n === undefined ? '' : ` with ${n} replica${n === 1 ? '' : 's'}`}`;
-        })
-        .sort()
-        .join(', ');
-      ctx.report(pdb, replicaReport(pdb, b, total, names));
+      ctx.report(pdb, replicaReport(pdb, b, total, names.sort().join(', ')));
     }
   },
 });
