@@ -341,16 +341,20 @@ export class Analyzer {
    */
   objects(uri: string, defaultNamespace: string | undefined, keepResources = false): WorkspaceObject[] {
     const out: WorkspaceObject[] = [];
+    const cache = keepResources ? placedLocal : placedObjects;
     for (const chunk of this.chunks) {
       for (const r of chunk.resources) {
-        const range = nodeRange(r.anchor);
-        const p = chunk.lines.position(range ? range[0] : 0);
-        const line = chunk.placedAt + p.line;
-        const key = `${uri}\u0000${line}:${p.character}\u0000${defaultNamespace ?? ''}`;
-        const cache = keepResources ? placedLocal : placedObjects;
         let cached = cache.get(r);
-        if (!cached || cached.key !== key) {
-          cached = { key, object: objectOf(uri, r, { line, character: p.character }, defaultNamespace, keepResources) };
+        // A resource whose chunk has not moved is where it was: no position to work out again.
+        if (!cached || cached.placedAt !== chunk.placedAt || cached.uri !== uri || cached.ns !== defaultNamespace) {
+          const range = nodeRange(r.anchor);
+          const p = chunk.lines.position(range ? range[0] : 0);
+          const line = chunk.placedAt + p.line;
+          const object =
+            cached && cached.uri === uri && cached.ns === defaultNamespace && cached.object.line === line && cached.object.character === p.character
+              ? cached.object
+              : objectOf(uri, r, { line, character: p.character }, defaultNamespace, keepResources);
+          cached = { placedAt: chunk.placedAt, uri, ns: defaultNamespace, object };
           cache.set(r, cached);
         }
         out.push(cached.object);
@@ -451,8 +455,14 @@ function diffResources(before: readonly Chunk[], after: readonly Chunk[]): { add
   return { added, removed };
 }
 
-const placedObjects = new WeakMap<Resource, { key: string; object: WorkspaceObject }>();
-const placedLocal = new WeakMap<Resource, { key: string; object: WorkspaceObject }>();
+interface PlacedObject {
+  placedAt: number;
+  uri: string;
+  ns: string | undefined;
+  object: WorkspaceObject;
+}
+const placedObjects = new WeakMap<Resource, PlacedObject>();
+const placedLocal = new WeakMap<Resource, PlacedObject>();
 
 /** The chunk each resource came from, for placing the findings of file rules. */
 const chunkOf = new WeakMap<Resource, Chunk>();

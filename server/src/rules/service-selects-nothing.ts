@@ -16,6 +16,50 @@ import {
 /** Reports are kept while what they say is unchanged, so their diagnostics are not rebuilt. */
 const reports = new WeakMap<Resource, { key: string; report: Report }>();
 
+/**
+ * A namespace's templates change rarely while one types: each run compares them with the last
+ * run's (by the identity of their data, which an unchanged YAML document keeps) and counts a new
+ * version only when they differ, so the verdict for each Service is reused until then.
+ */
+interface NamespaceVersions {
+  lists: Map<string, readonly PodTemplate[]>;
+  versions: Map<string, number>;
+  checked: Set<string>;
+}
+
+function sameTemplates(a: readonly PodTemplate[], b: readonly PodTemplate[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!.object;
+    const y = b[i]!.object;
+    if (x.data !== y.data || x.namespace !== y.namespace) return false;
+  }
+  return true;
+}
+
+let versionCounter = 0;
+
+function namespaceVersion(state: NamespaceVersions, pods: PodIndex, ns: string): number {
+  if (!state.checked.has(ns)) {
+    state.checked.add(ns);
+    const now = pods.in(ns);
+    const before = state.lists.get(ns);
+    // Versions come from one counter, so a state started afresh never repeats an old number.
+    if (!before || !sameTemplates(before, now)) state.versions.set(ns, ++versionCounter);
+    state.lists.set(ns, now);
+  }
+  return state.versions.get(ns) ?? 0;
+}
+
+/** The last report per Service and what it was computed from. */
+const lastReports = new WeakMap<
+  Resource,
+  { verdict: object; messageId: string; elsewhere: readonly PodTemplate[]; lines: string; report: Report }
+>();
+
+/** The verdict for one Service's selector against its namespace, kept per namespace version. */
+const verdicts = new WeakMap<object, { version: number; selects: boolean; near: PodTemplate[] }>();
+
 /** The Service's selector as labels, or undefined when it has none or one that cannot be read. */
 function selectorOf(o: WorkspaceObject): ReadonlyMap<string, string> | undefined {
   const spec = asRecord(dig(o.data, 'spec'));
@@ -76,7 +120,7 @@ function selectFix(r: Resource, t: PodTemplate, labels: ReadonlyMap<string, stri
 
 function related(o: WorkspaceObject, selector: Selector, labels: ReadonlyMap<string, string>, near: PodTemplate[], pods: PodIndex): RelatedInfo[] {
   const out: RelatedInfo[] = [];
-  for (const t of pods.all()) {
+  for (const t of pods.mayMatch(selector)) {
     if (out.length >= 2) break;
     if (t.object.namespace === o.namespace || t.unknown || !selectsTemplate(selector, t)) continue;
     out.push({
@@ -118,6 +162,12 @@ export default defineRule({
   },
   checkFile(ctx) {
     let pods: PodIndex | undefined;
+    let state = ctx.state.get('namespaces') as NamespaceVersions | undefined;
+    if (!state) {
+      state = { lists: new Map(), versions: new Map(), checked: new Set() };
+      ctx.state.set('namespaces', state);
+    }
+    state.checked.clear();
     for (const o of ctx.workspace.objects()) {
       const r = o.resource;
       if (!r) break; // the file's own objects come first
@@ -129,11 +179,31 @@ export default defineRule({
       // No workload of the namespace in sight: the pods may well be deployed from elsewhere.
       if (candidates.length === 0) continue;
       const selector: Selector = { requirements: [...labels].map(([key, value]) => ({ key, operator: 'In', values: [value] })) };
-      if (candidates.some((t) => selectsTemplate(selector, t))) continue;
-      const near = candidates
-        .map((t, i) => ({ t, i, score: closeness(selector, t) }))
-        .sort((a, b) => b.score - a.score || a.i - b.i)
-        .slice(0, 3);
+      const version = namespaceVersion(state, pods, o.namespace);
+      let verdict = verdicts.get(o.data);
+      if (!verdict || verdict.version !== version) {
+        const selects = pods.mayMatch(selector).some((t) => t.object.namespace === o.namespace && selectsTemplate(selector, t));
+        const near = selects ? [] : pods.nearest(selector, o.namespace, 3);
+        verdict = { version, selects, near };
+        verdicts.set(o.data, verdict);
+      }
+      if (verdict.selects) continue;
+      const messageId0 = ctx.workspace.shared ? 'inWorkspace' : 'inFile';
+      // The same verdict, the same matches elsewhere, nothing moved: the report of last time stands.
+      const elsewhere = pods.mayMatch(selector);
+      const last = lastReports.get(r);
+      if (
+        last &&
+        last.verdict === verdict &&
+        last.messageId === messageId0 &&
+        last.elsewhere.length === elsewhere.length &&
+        last.elsewhere.every((t, i) => t === elsewhere[i]) &&
+        last.lines === verdict.near.map((t) => `${t.object.uri}:${t.object.line}`).join(',')
+      ) {
+        ctx.report(r, last.report);
+        continue;
+      }
+      const near = verdict.near.map((t) => ({ t, score: closeness(selector, t) }));
       const info = related(o, selector, labels, near.map((n) => n.t), pods);
       const messageId = ctx.workspace.shared ? 'inWorkspace' : 'inFile';
       const data = { name: r.name ?? '?', selector: labelsText(labels), namespace: o.namespace };
@@ -152,6 +222,13 @@ export default defineRule({
         cached = { key, report: { at, messageId, data, related: info, fixes } };
         reports.set(r, cached);
       }
+      lastReports.set(r, {
+        verdict,
+        messageId,
+        elsewhere,
+        lines: verdict.near.map((t) => `${t.object.uri}:${t.object.line}`).join(','),
+        report: cached.report,
+      });
       ctx.report(r, cached.report);
     }
   },

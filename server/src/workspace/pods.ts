@@ -140,6 +140,84 @@ export class PodIndex {
     return list;
   }
 
+  private byLabel: Map<string, PodTemplate[]> | undefined;
+  private unknowns: PodTemplate[] = [];
+
+  /**
+   * The templates a selector may select, found by one of its `key: value` requirements (every
+   * template when it has none): a lookup instead of a scan, for rules that ask per object.
+   */
+  mayMatch(selector: Selector): readonly PodTemplate[] {
+    const first = selector.requirements.find((r) => r.operator === 'In' && r.values.length === 1);
+    if (!first) return this.all();
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const t of this.all()) {
+        if (t.unknown) this.unknowns.push(t);
+        for (const [k, v] of t.labels) {
+          const key = `${k}=${v}`;
+          const list = this.byLabel.get(key);
+          if (list) list.push(t);
+          else this.byLabel.set(key, [t]);
+        }
+      }
+    }
+    const hits = this.byLabel.get(`${first.key}=${first.values[0]}`) ?? [];
+    // Templates whose labels are unknown, or that lack a label controllers add at run time, may match too.
+    const extra = ADDED_AT_RUN_TIME.has(first.key) ? this.all().filter((t) => !t.labels.has(first.key)) : this.unknowns;
+    return extra.length === 0 ? hits : [...hits, ...extra];
+  }
+
+  private positions = new Map<string, Map<PodTemplate, number>>();
+
+  /** The position of a template in its namespace's list (for stable ordering). */
+  positionIn(namespace: string, t: PodTemplate): number {
+    let m = this.positions.get(namespace);
+    if (!m) {
+      m = new Map(this.in(namespace).map((x, i) => [x, i]));
+      this.positions.set(namespace, m);
+    }
+    return m.get(t) ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * The `count` templates of a namespace nearest to a selector (most requirements met, then most
+   * keys present, then file order), found through the label keys rather than by a scan.
+   */
+  nearest(selector: Selector, namespace: string, count: number): PodTemplate[] {
+    const inNs = this.in(namespace);
+    if (selector.requirements.some((r) => ADDED_AT_RUN_TIME.has(r.key))) {
+      return inNs
+        .map((t, i) => ({ t, i, score: closeness(selector, t) }))
+        .sort((a, b) => b.score - a.score || a.i - b.i)
+        .slice(0, count)
+        .map((x) => x.t);
+    }
+    // Candidates: templates that have one of the selector's `key: value` pairs (a lookup each);
+    // the rest of the namespace follows in file order. A key every template has would make a
+    // scan of the namespace per Service, on every keystroke.
+    const scored = new Map<PodTemplate, number>();
+    for (const r of selector.requirements) {
+      if (r.operator !== 'In') continue;
+      for (const value of r.values) {
+        for (const t of this.mayMatch({ requirements: [{ key: r.key, operator: 'In', values: [value] }] })) {
+          if (t.object.namespace !== namespace || scored.has(t)) continue;
+          scored.set(t, closeness(selector, t));
+        }
+      }
+    }
+    const best = [...scored]
+      .map(([t, score]) => ({ t, score, i: this.positionIn(namespace, t) }))
+      .sort((a, b) => b.score - a.score || a.i - b.i)
+      .slice(0, count)
+      .map((x) => x.t);
+    for (const t of inNs) {
+      if (best.length >= count) break;
+      if (!scored.has(t)) best.push(t);
+    }
+    return best;
+  }
+
   /** Every template in the scope. */
   all(): readonly PodTemplate[] {
     if (!this.everything) {
