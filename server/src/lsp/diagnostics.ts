@@ -47,6 +47,9 @@ export class DiagnosticsService {
   private publishObjects(uri: string, state: DocState): void {
     const ws = this.workspace;
     if (!ws) return;
+    state.generation = ws.generation(ws.scopeOf(uri));
+    // Without a workspace folder no other file looks at this one's objects.
+    if (!ws.shared) return;
     const scope = ws.update(uri, state.analyzer.objects(uri, ws.defaultNamespace(uri)), true);
     state.generation = ws.generation(ws.scopeOf(uri));
     if (!scope) return;

@@ -56,7 +56,8 @@ class SchemaStore {
     if (cached !== undefined) return cached ?? undefined;
     if (this.deferred && this.readIndex()?.kinds[key]) {
       this.pending.add(key);
-      this.timer ??= setTimeout(() => this.compilePending(), 0);
+      // Late enough for the diagnostics of the current analysis to be written out first.
+      this.timer ??= setTimeout(() => this.compilePending(), 50);
       return 'pending';
     }
     return this.compile(key);

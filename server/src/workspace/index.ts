@@ -363,5 +363,8 @@ async function readText(path: string): Promise<string | undefined> {
 export function objectsOfText(uri: string, text: string, defaultNamespace: string | undefined): WorkspaceObject[] {
   const a = new Analyzer({ rules: [] });
   a.run(text);
-  return a.objects(uri, defaultNamespace);
+  const objects = a.objects(uri, defaultNamespace);
+  // Convert now: the YAML trees go with the analyzer, and the index keeps only the data.
+  for (const o of objects) void o.data;
+  return objects;
 }

@@ -41,7 +41,11 @@ export function effectiveNamespace(explicit: string | undefined, fallback: strin
   return explicit !== undefined && explicit !== '' ? explicit : fallback ?? 'default';
 }
 
-/** A workspace object for a resource placed at `position` in file `uri`. */
+/**
+ * A workspace object for a resource placed at `position` in file `uri`. Its plain data is
+ * converted when first read: most rules look at a few kinds only, and a file's first analysis
+ * should not convert every object of it.
+ */
 export function objectOf(
   uri: string,
   r: Resource,
@@ -49,6 +53,9 @@ export function objectOf(
   defaultNamespace: string | undefined,
   keepResource: boolean,
 ): WorkspaceObject {
+  let data: Record<string, unknown> | undefined;
+  // Held only until the data is read, so an object kept in the index does not keep the YAML tree.
+  let source: Resource | undefined = r;
   return {
     uri,
     apiVersion: r.apiVersion,
@@ -57,7 +64,13 @@ export function objectOf(
     name: r.name,
     namespace: effectiveNamespace(r.namespace, defaultNamespace),
     ownNamespace: r.namespace,
-    data: plainOf(r),
+    get data() {
+      if (!data) {
+        data = plainOf(source!);
+        source = undefined;
+      }
+      return data;
+    },
     line: position.line,
     character: position.character,
     resource: keepResource ? r : undefined,
