@@ -54,7 +54,7 @@ function namespaceVersion(state: NamespaceVersions, pods: PodIndex, ns: string):
 /** The last report per Service and what it was computed from. */
 const lastReports = new WeakMap<
   Resource,
-  { verdict: object; messageId: string; elsewhere: readonly PodTemplate[]; lines: string; report: Report }
+  { verdict: object; messageId: string; elsewhere: readonly PodTemplate[]; lines: { uri: string; line: number }[]; report: Report }
 >();
 
 /** The verdict for one Service's selector against its namespace, kept per namespace version. */
@@ -69,6 +69,19 @@ function selectorOf(o: WorkspaceObject): ReadonlyMap<string, string> | undefined
   if (!raw) return undefined;
   const labels = labelMap(raw);
   return labels.size > 0 && labels.size === Object.keys(raw).length ? labels : undefined;
+}
+
+const selectors = new WeakMap<object, { labels: ReadonlyMap<string, string>; selector: Selector } | null>();
+
+/** The Service's selector as labels and as a Selector, read once per object. */
+function selectorsOf(o: WorkspaceObject): { labels: ReadonlyMap<string, string>; selector: Selector } | undefined {
+  let s = selectors.get(o.data);
+  if (s === undefined) {
+    const labels = selectorOf(o);
+    s = labels ? { labels, selector: { requirements: [...labels].map(([key, value]) => ({ key, operator: 'In' as const, values: [value] })) } } : null;
+    selectors.set(o.data, s);
+  }
+  return s ?? undefined;
 }
 
 /** What the template's labels lack of the selector, in words: `tier is web, not backend; no version label`. */
@@ -172,13 +185,13 @@ export default defineRule({
       const r = o.resource;
       if (!r) break; // the file's own objects come first
       if (o.kind !== 'Service' || o.group !== '') continue;
-      const labels = selectorOf(o);
-      if (!labels) continue;
+      const sel = selectorsOf(o);
+      if (!sel) continue;
+      const { labels, selector } = sel;
       pods ??= podIndex(ctx);
       const candidates = pods.in(o.namespace);
       // No workload of the namespace in sight: the pods may well be deployed from elsewhere.
       if (candidates.length === 0) continue;
-      const selector: Selector = { requirements: [...labels].map(([key, value]) => ({ key, operator: 'In', values: [value] })) };
       const version = namespaceVersion(state, pods, o.namespace);
       let verdict = verdicts.get(o.data);
       if (!verdict || verdict.version !== version) {
@@ -198,7 +211,8 @@ export default defineRule({
         last.messageId === messageId0 &&
         last.elsewhere.length === elsewhere.length &&
         last.elsewhere.every((t, i) => t === elsewhere[i]) &&
-        last.lines === verdict.near.map((t) => `${t.object.uri}:${t.object.line}`).join(',')
+        last.lines.length === verdict.near.length &&
+        verdict.near.every((t, i) => t.object.uri === last.lines[i]!.uri && t.object.line === last.lines[i]!.line)
       ) {
         ctx.report(r, last.report);
         continue;
@@ -226,7 +240,7 @@ export default defineRule({
         verdict,
         messageId,
         elsewhere,
-        lines: verdict.near.map((t) => `${t.object.uri}:${t.object.line}`).join(','),
+        lines: verdict.near.map((t) => ({ uri: t.object.uri, line: t.object.line })),
         report: cached.report,
       });
       ctx.report(r, cached.report);
