@@ -128,16 +128,14 @@ export interface NotImplemented {
   /**
    * What the rule waits for: `schemas` = the schema-based checks (Kubernetes API versions and
    * schemas, the custom resources of Istio and KEDA); `workspace` = analysis across files (the
-   * objects it compares usually live in different files, and KubeGuard checks one file at a time).
+   * objects it compares usually live in different files).
    */
   waitsFor: 'schemas' | 'workspace';
   /** One sentence for docs/rules.md: what the rule needs that KubeGuard does not have yet. */
   reason: string;
 }
 
-export const NOT_IMPLEMENTED: Readonly<Record<string, NotImplemented>> = {
-  // Waiting for analysis across files.
-};
+export const NOT_IMPLEMENTED: Readonly<Record<string, NotImplemented>> = {};
 
 /** Rules KubeGuard has beyond the catalog, each with why it exists. None at the moment. */
 export const EXTRA_RULES: Readonly<Record<string, string>> = {};

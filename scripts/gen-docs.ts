@@ -172,17 +172,21 @@ export function renderIndex(): string {
     lines.push('');
   }
   const waiting = Object.entries(NOT_IMPLEMENTED);
+  if (waiting.length > 0) {
+    lines.push(
+      '## Not implemented yet',
+      '',
+      'These catalog rules are planned, and their ids are reserved: the rules will have exactly these names.',
+      '',
+      '| Rule | Why not yet |',
+      '|---|---|',
+      ...waiting.map(([id, n]) => `| \`${id}\` | ${n.reason} |`),
+      '',
+    );
+  } else {
+    lines.push('Every rule of the catalog is implemented.', '');
+  }
   lines.push(
-    '## Not implemented yet',
-    '',
-    'These catalog rules are planned, and their ids are reserved: the rules will have exactly these names.',
-    'Those that compare objects usually kept in different files wait for analysis across files (KubeGuard',
-    'checks one file at a time for now); the others come with the schema-based checks.',
-    '',
-    '| Rule | Why not yet |',
-    '|---|---|',
-    ...waiting.map(([id, n]) => `| \`${id}\` | ${n.reason} |`),
-    '',
     '## Equivalent rules in other tools',
     '',
     `Each rule page lists the checks of ${PEER_TOOLS.slice(0, -1).join(', ')} and ${PEER_TOOLS.at(-1)} that flag the same thing,`,
