@@ -29,6 +29,7 @@ const diagnostics = new DiagnosticsService(connection, settings, documents, work
 let canRegisterConfig = false;
 let completionSupport: CompletionSupport = { snippets: false, markdown: false };
 let canWatchFiles = false;
+let canCreateFiles = false;
 let crawlGeneration = 0;
 
 /** Reads the workspace-wide settings: how files are grouped, and what to leave out. */
@@ -83,6 +84,8 @@ connection.onInitialize((params): InitializeResult => {
   const item = caps.textDocument?.completion?.completionItem;
   completionSupport = { snippets: item?.snippetSupport === true, markdown: item?.documentationFormat?.includes('markdown') === true };
   canWatchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canCreateFiles =
+    caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
   const folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
     .map((f) => uriToPath(f.uri))
     .filter((p): p is string => p !== undefined);
@@ -196,7 +199,7 @@ connection.onCodeAction(async (params) => {
   const doc = documents.get(uri);
   if (!now || !doc) return [];
   try {
-    return codeActions(params, doc, now.findings, now.settings);
+    return codeActions(params, doc, now.findings, now.settings, { createFiles: canCreateFiles });
   } catch (err) {
     connection.console.error(`KubeGuard code actions failed for ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
     return [];

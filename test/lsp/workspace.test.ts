@@ -57,7 +57,7 @@ describe('workspace analysis over stdio', () => {
     mkdirSync(join(dir, 'orders'));
     mkdirSync(join(dir, 'billing'));
     writeFileSync(join(dir, 'orders', 'deployment.yaml'), DEPLOYMENT);
-    writeFileSync(join(dir, 'billing', 'deployment.yaml'), DEPLOYMENT.replace(/api/g, 'billing'));
+    writeFileSync(join(dir, 'billing', 'deployment.yaml'), DEPLOYMENT.replace(/\bapi\b/g, 'billing'));
     client = new LspClient();
     client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
     client.onRequest('client/registerCapability', (p: { registrations: any[] }) => {
@@ -66,6 +66,7 @@ describe('workspace analysis over stdio', () => {
     });
     const caps = defaultCapabilities() as any;
     caps.workspace.didChangeWatchedFiles = { dynamicRegistration: true };
+    caps.workspace.workspaceEdit = { documentChanges: true, resourceOperations: ['create'] };
     await client.initialize(caps, undefined, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
   });
 
@@ -129,6 +130,28 @@ describe('workspace analysis over stdio', () => {
       textDocument: { uri: policyUri, version: 2 },
       contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 3 } }, text: 'api' }],
     });
+    await cleared;
+  });
+
+  it('offers to write the missing NetworkPolicy into a new file beside the manifest', async () => {
+    const uri = uriOf('billing/deployment.yaml');
+    const text = DEPLOYMENT.replace(/\bapi\b/g, 'billing');
+    const found = diagnosticsWhere(uri, (codes) => codes.includes(RULE));
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const d = (await found).diagnostics.find((x: any) => x.code === RULE);
+    const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    // billing/networkpolicy.yaml exists (from the test above), so the new file is named after the policy.
+    const create = actions.find((a) => a.title.startsWith('Create billing-allow.yaml beside this file'));
+    assert.ok(create, actions.map((a) => a.title).join('\n'));
+    const [op, edit] = create.edit.documentChanges;
+    assert.deepEqual(op, { kind: 'create', uri: uriOf('billing/billing-allow.yaml'), options: { overwrite: false, ignoreIfExists: false } });
+    assert.equal(edit.textDocument.uri, op.uri);
+    const written: string = edit.edits[0].newText;
+    assert.match(written, /^apiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n  name: billing-allow\n  namespace: shop\n/);
+    // What the editor does with it: the file appears, the watcher reports it, the finding goes.
+    const cleared = diagnosticsWhere(uri, (codes) => !codes.includes(RULE));
+    writeFileSync(join(dir, 'billing', 'billing-allow.yaml'), written);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: op.uri, type: 1 }] });
     await cleared;
   });
 });

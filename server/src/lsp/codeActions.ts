@@ -15,6 +15,48 @@ import { fixAll, fixEdits, fixesFor, ignoreLineEdits, ignoreObjectEdits } from '
 import type { Settings } from '../engine/settings.ts';
 import { normalizeEdits, type TextEdit } from '../yaml/edit.ts';
 import { toDiagnostic } from './convert.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EditBuilder } from '../yaml/edit.ts';
+import { allowPolicyFile } from '../rules/pod-not-covered-by-networkpolicy.ts';
+
+/** What the client can do besides editing open documents. */
+export interface ClientEdits {
+  createFiles: boolean;
+}
+
+/**
+ * For pods no NetworkPolicy selects: write the policy into a new file beside the manifest
+ * (networkpolicy.yaml, or <policy>.yaml when that exists), where policies usually live.
+ */
+function newPolicyFileAction(f: Finding, uri: string, diagnostic: Diagnostic): CodeAction | undefined {
+  const origin = f.origin;
+  if (!origin || !uri.startsWith('file:')) return undefined;
+  let dir: string;
+  try {
+    dir = dirname(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+  const b = new EditBuilder(origin.text, origin.view);
+  const file = allowPolicyFile(origin.resource, b.style(), b.eol);
+  if (!file) return undefined;
+  const name = [`networkpolicy.yaml`, `${file.policy}.yaml`].find((n) => !existsSync(join(dir, n)));
+  if (!name) return undefined;
+  const target = pathToFileURL(join(dir, name)).href;
+  return {
+    title: `Create ${name} beside this file with ${file.title}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [
+        { kind: 'create', uri: target, options: { overwrite: false, ignoreIfExists: false } },
+        { textDocument: { uri: target, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] },
+      ],
+    },
+  };
+}
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.kubeguard`;
 
@@ -61,6 +103,7 @@ export function codeActions(
   doc: TextDocument,
   findings: readonly Finding[],
   settings: Settings,
+  client: ClientEdits = { createFiles: false },
 ): CodeAction[] {
   const only = params.context.only;
   const uri = params.textDocument.uri;
@@ -104,6 +147,10 @@ export function codeActions(
         edit: { changes: { [uri]: toLspEdits(doc, edits) } },
       });
     });
+    if (f.ruleId === 'pod-not-covered-by-networkpolicy' && client.createFiles) {
+      const create = newPolicyFileAction(f, uri, diagnostic);
+      if (create) actions.push(create);
+    }
     if (f.ruleId === 'yaml-syntax') continue;
     actions.push({
       title: `Ignore ${f.ruleId} for this line`,

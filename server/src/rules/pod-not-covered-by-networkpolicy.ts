@@ -72,7 +72,8 @@ function documentLines(doc: { [key: string]: YamlValue }, style: Style): string[
   return renderBlock(doc, '', style);
 }
 
-function allowPolicyFix(r: Resource): Fix | undefined {
+/** The NetworkPolicy the allow fix writes for a workload: its pods' ports in, DNS out. */
+function allowPolicy(r: Resource): { name: string; doc: { [key: string]: YamlValue }; portText: string } | undefined {
   const labels = podLabels(r);
   if (labels.size === 0 || !r.name) return undefined;
   const ports = containerPorts(r);
@@ -84,14 +85,30 @@ function allowPolicyFix(r: Resource): Fix | undefined {
   spec.ingress = ports.length > 0 ? [{ ports: ports.map((p) => ({ port: p.port, protocol: p.protocol })) }] : [];
   spec.egress = [DNS_EGRESS];
   const portText = ports.length > 0 ? `ingress on ${ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}` : 'no ingress';
+  return { name, portText, doc: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metadata(name, r.namespace), spec } };
+}
+
+function allowPolicyFix(r: Resource): Fix | undefined {
+  const p = allowPolicy(r);
+  if (!p) return undefined;
   return {
-    title: `Add a NetworkPolicy "${name}" after this ${r.kind}: ${portText}, DNS egress, nothing else (extend it with the traffic the app needs)`,
+    title: `Add a NetworkPolicy "${p.name}" after this ${r.kind}: ${p.portText}, DNS egress, nothing else (extend it with the traffic the app needs)`,
     safety: 'suggestion',
-    apply: (b) =>
-      b.insertDocumentAfter(
-        b.text.length,
-        documentLines({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: metadata(name, r.namespace), spec }, b.style()),
-      ),
+    apply: (b) => b.insertDocumentAfter(b.text.length, documentLines(p.doc, b.style())),
+  };
+}
+
+/**
+ * The same policy as a file of its own, for editors that can create files: the title of the
+ * action and the file's text (in the indentation of the file it is written from).
+ */
+export function allowPolicyFile(r: Resource, style: Style, eol: string): { policy: string; title: string; text: string } | undefined {
+  const p = allowPolicy(r);
+  if (!p) return undefined;
+  return {
+    policy: p.name,
+    title: `NetworkPolicy "${p.name}" for ${r.kind} "${r.name ?? '?'}": ${p.portText}, DNS egress, nothing else (extend it with the traffic the app needs)`,
+    text: documentLines(p.doc, style).join(eol) + eol,
   };
 }
 
