@@ -3,7 +3,7 @@
 //   full lint    didOpen of the whole text in a warm server until its diagnostics
 //   edit         one character typed in the middle document until re-published diagnostics
 //   peak RSS     of the server process (VmHWM) after all of the above
-// Options: --sizes 1,50,1000,5000  --runs N  --edits N  --json FILE
+// Options: --sizes 1,50,1000,5000  --runs N  --edits N  --json FILE  --rules id=off,...
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LspClient } from '../support/lsp-client.ts';
@@ -15,6 +15,18 @@ function arg(name: string, fallback: string): string {
 }
 
 const sizes = arg('sizes', '1,50,1000,5000').split(',').map(Number);
+// --rules id=severity,id=severity: run with these rule settings (to measure what one rule costs).
+const ruleSettings = Object.fromEntries(
+  arg('rules', '')
+    .split(',')
+    .filter((x) => x.includes('='))
+    .map((x) => x.split('=') as [string, string]),
+);
+function newClient(): LspClient {
+  const c = new LspClient();
+  c.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ rules: ruleSettings })));
+  return c;
+}
 const runs = Number(arg('runs', '5'));
 const edits = Number(arg('edits', '30'));
 const jsonOut = arg('json', '.bench/results.json');
@@ -58,7 +70,7 @@ async function measure(count: number): Promise<Result> {
   const cold: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const client = new LspClient();
+    const client = newClient();
     await client.initialize();
     const uri = 'file:///bench/cold.yaml';
     const done = client.waitForDiagnostics(uri, 1, 120000);
@@ -68,7 +80,7 @@ async function measure(count: number): Promise<Result> {
     await client.shutdown();
   }
 
-  const client = new LspClient();
+  const client = newClient();
   await client.initialize();
   const full: number[] = [];
   let diagnostics = 0;
