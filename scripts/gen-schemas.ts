@@ -119,8 +119,12 @@ interface Ctx {
   resolve(r: string): Obj | undefined;
 }
 
-/** Converts one upstream schema node. */
-function convert(node: Json, ctx: Ctx): Obj {
+/**
+ * Converts one upstream schema node. A branch of a union (`oneOf`, `anyOf`, `allOf`, `not`)
+ * only says which fields must or must not be set; closing it to other properties would reject
+ * the fields its siblings describe, so only real objects are closed.
+ */
+function convert(node: Json, ctx: Ctx, branch = false): Obj {
   if (!isObj(node)) return {};
   // allOf with a single $ref (how OpenAPI v3 attaches a description to a reference).
   if (Array.isArray(node.allOf) && node.allOf.length === 1 && isObj(node.allOf[0]) && typeof node.allOf[0].$ref === 'string') {
@@ -149,10 +153,10 @@ function convert(node: Json, ctx: Ctx): Obj {
       case 'oneOf':
       case 'anyOf':
       case 'allOf':
-        out[k] = (v as Json[]).map((x) => convert(x, ctx));
+        out[k] = (v as Json[]).map((x) => convert(x, ctx, true));
         break;
       case 'not':
-        out.not = convert(v, ctx);
+        out.not = convert(v, ctx, true);
         break;
       case 'pattern':
         // Patterns are RE2; keep only those JavaScript reads the same way (checked below).
@@ -163,7 +167,7 @@ function convert(node: Json, ctx: Ctx): Obj {
     }
   }
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true;
-  if (isObj(out.properties) && out.additionalProperties === undefined && !preserve) out.additionalProperties = false;
+  if (isObj(out.properties) && out.additionalProperties === undefined && !preserve && !branch) out.additionalProperties = false;
   if (preserve) delete out.additionalProperties;
   if (node['x-kubernetes-list-type'] === 'map' && Array.isArray(node['x-kubernetes-list-map-keys'])) {
     const keys = node['x-kubernetes-list-map-keys'] as string[];

@@ -10,7 +10,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import { fixAll } from './engine/fixes.ts';
-import { join, relative, isAbsolute, resolve } from 'node:path';
+import { dirname, join, relative, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lintWorkspace } from './workspace/batch.ts';
 import { onRuleCrash, type Finding } from './engine/analyze.ts';
@@ -219,8 +219,11 @@ function main(argv: string[]): number {
       if (path === '-') files.push('-');
       else {
         collectFiles(path, files);
-        // A directory given is a workspace folder; single files belong to the current one.
-        roots.add(statSync(path).isDirectory() ? resolve(path) : process.cwd());
+        // A directory given is a workspace folder; a single file belongs to the current directory
+        // when it is inside it, else to its own directory.
+        const abs = resolve(path);
+        const inCwd = !relative(process.cwd(), abs).startsWith('..') && !isAbsolute(relative(process.cwd(), abs));
+        roots.add(statSync(path).isDirectory() ? abs : inCwd ? process.cwd() : dirname(abs));
       }
     } catch (err) {
       process.stderr.write(`kubeguard: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
@@ -236,7 +239,10 @@ function main(argv: string[]): number {
         unreadable = true;
         continue;
       }
-      inputs.push({ path: file === '-' ? resolve('<stdin>') : resolve(file), shown: display(file), text });
+      const full = file === '-' ? resolve('<stdin>') : resolve(file);
+      // A file named twice (a directory and a file in it) is linted once.
+      if (inputs.some((i) => i.path === full)) continue;
+      inputs.push({ path: full, shown: display(file), text });
     }
   }
   current = inputs.map((i) => i.shown).join(', ');

@@ -121,14 +121,21 @@ connection.onDidChangeWatchedFiles(async (params) => {
   const scopes = new Set<string>();
   for (const change of params.changes) {
     const path = uriToPath(change.uri);
-    if (!path || (!isYamlPath(path) && !path.endsWith('Kustomization')) || workspace.isExcluded(path)) continue;
-    if (workspace.isOpen(change.uri)) continue; // the editor's text wins over the disk's
+    if (!path) continue;
+    const yaml = isYamlPath(path) || path.endsWith('Kustomization');
     if (change.type === FileChangeType.Deleted) {
-      for (const s of workspace.setKustomization(path, undefined)) scopes.add(s);
+      // A deleted directory comes as one event: everything indexed under it goes.
+      if (!yaml) {
+        for (const s of workspace.removeUnder(path)) scopes.add(s);
+        continue;
+      }
+      for (const s of workspace.setKustomizationIfNamed(path, undefined)) scopes.add(s);
+      if (workspace.isOpen(change.uri)) continue; // the editor's text wins over the disk's
       const s = workspace.remove(change.uri);
       if (s) scopes.add(s);
       continue;
     }
+    if (!yaml || workspace.isExcluded(path)) continue;
     let text: string | undefined;
     try {
       text = await readFile(path, 'utf8');
@@ -136,10 +143,11 @@ connection.onDidChangeWatchedFiles(async (params) => {
       text = undefined;
     }
     if (text === undefined) continue;
+    // A saved kustomization sets the namespaces of its directory, open or not.
+    for (const k of workspace.setKustomizationIfNamed(path, text)) scopes.add(k);
+    if (workspace.isOpen(change.uri)) continue; // the editor's text wins over the disk's
     const s = workspace.indexText(change.uri, text);
     if (s) scopes.add(s);
-    // A changed kustomization re-scopes the namespaces of its directory.
-    for (const k of workspace.setKustomizationIfNamed(path, text)) scopes.add(k);
   }
   diagnostics.scheduleScopes(scopes);
 });
@@ -199,7 +207,8 @@ connection.onCodeAction(async (params) => {
   const doc = documents.get(uri);
   if (!now || !doc) return [];
   try {
-    return codeActions(params, doc, now.findings, now.settings, { createFiles: canCreateFiles });
+    // A new file outside every workspace folder would not be seen by the index.
+    return codeActions(params, doc, now.findings, now.settings, { createFiles: canCreateFiles && workspace.contains(uri) });
   } catch (err) {
     connection.console.error(`KubeGuard code actions failed for ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
     return [];

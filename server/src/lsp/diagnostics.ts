@@ -10,6 +10,7 @@ import { severityRank, type Settings } from '../engine/settings.ts';
 import type { SettingsStore } from './settings.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { WorkspaceInput } from '../engine/analyze.ts';
+import { schemas } from '../schema/validate.ts';
 
 interface DocState {
   analyzer: Analyzer;
@@ -19,6 +20,8 @@ interface DocState {
   settings?: Settings;
   /** The generation of the workspace scope the findings were computed against. */
   generation: number;
+  /** How many schema compilations had finished (schema problems found before that are incomplete). */
+  schemaGeneration: number;
   scheduled: boolean;
 }
 
@@ -36,7 +39,13 @@ export class DiagnosticsService {
   private input(uri: string): WorkspaceInput {
     const ws = this.workspace;
     if (!ws) return { uri, others: [], shared: false };
-    return { uri, others: ws.others(uri), defaultNamespace: ws.defaultNamespace(uri), shared: ws.shared };
+    // A file outside every workspace folder is checked on its own.
+    return { uri, others: ws.others(uri), defaultNamespace: ws.defaultNamespace(uri), shared: ws.shared && ws.contains(uri) };
+  }
+
+  /** Whether other files or newly compiled schemas changed what this document's findings would be. */
+  private stale(uri: string, state: DocState): boolean {
+    return state.generation !== this.generation(uri) || state.schemaGeneration !== schemas().generation;
   }
 
   private generation(uri: string): number {
@@ -52,13 +61,23 @@ export class DiagnosticsService {
     if (!ws.shared) return;
     const scope = ws.update(uri, state.analyzer.objects(uri, ws.defaultNamespace(uri)), true);
     state.generation = ws.generation(ws.scopeOf(uri));
+    if (this.takeRescoped()) return;
     if (!scope) return;
     for (const other of ws.openFilesIn(scope)) if (other !== uri) this.schedule(other);
+  }
+
+  /** After files moved between scopes, every open file is checked again (its scope may be new). */
+  private takeRescoped(): boolean {
+    if (!this.workspace?.rescoped) return false;
+    this.workspace.rescoped = false;
+    this.scheduleAll(this.documents.uris());
+    return true;
   }
 
   /** Re-checks the open files of the given scopes (after files on disk changed). */
   scheduleScopes(scopes: Iterable<string>): void {
     if (!this.workspace) return;
+    if (this.takeRescoped()) return;
     for (const scope of scopes) for (const uri of this.workspace.openFilesIn(scope)) this.schedule(uri);
   }
 
@@ -76,10 +95,10 @@ export class DiagnosticsService {
     let state = this.docs.get(uri);
     if (!doc) return undefined;
     if (!state) {
-      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, scheduled: false };
+      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, schemaGeneration: -1, scheduled: false };
       this.docs.set(uri, state);
     }
-    if (state.version !== doc.version || state.settings !== settings || state.generation !== this.generation(uri)) {
+    if (state.version !== doc.version || state.settings !== settings || this.stale(uri, state)) {
       const taken = this.documents.take(uri)!;
       try {
         state.findings = state.analyzer.run(taken.text, settings, taken.window, this.input(uri));
@@ -89,6 +108,7 @@ export class DiagnosticsService {
       }
       state.version = taken.version;
       state.settings = settings;
+      state.schemaGeneration = schemas().generation;
       this.publishObjects(uri, state);
     }
     return { findings: state.findings, settings };
@@ -97,7 +117,7 @@ export class DiagnosticsService {
   schedule(uri: string): void {
     let state = this.docs.get(uri);
     if (!state) {
-      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, scheduled: false };
+      state = { analyzer: new Analyzer(), findings: [], version: -1, generation: -1, schemaGeneration: -1, scheduled: false };
       this.docs.set(uri, state);
     }
     if (state.scheduled) return;
@@ -124,9 +144,10 @@ export class DiagnosticsService {
     const current = this.documents.get(uri);
     if (!current) return;
     // A code action request may have analysed this version already.
-    if (state.version !== current.version || state.settings !== settings || state.generation !== this.generation(uri)) {
+    if (state.version !== current.version || state.settings !== settings || this.stale(uri, state)) {
       const doc = this.documents.take(uri)!;
       try {
+        state.schemaGeneration = schemas().generation;
         state.findings = state.analyzer.run(doc.text, settings, doc.window, this.input(uri));
         this.publishObjects(uri, state);
       } catch (err) {

@@ -24,7 +24,7 @@ export default defineRule({
     const data = plainOf(r);
     if (Object.keys(data).length === 0) return;
     const problems = validateObject(r.view, r.root, r.apiVersion, r.kind, {
-      skipPaths: ctx.isActive('duplicate-env-var') ? ENV_LIST : undefined,
+      skipDuplicatesAt: ctx.isActive('duplicate-env-var') ? ENV_LIST : undefined,
       // The same plain data the workspace index keeps for the object: converted once.
       data,
     });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { createAjv, LIST_MAP_KEYWORD } from './keywords.ts';
 import type { AnyNode, YamlView } from '../yaml/nodes.ts';
-import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
+import { nodeRange } from '../yaml/nodes.ts';
 
 export const SCHEMA_BASE = 'https://kubeguard.invalid/schemas/';
 
@@ -157,7 +158,12 @@ export function toPlain(view: YamlView, node: AnyNode | undefined): unknown {
       return out;
     }
     if (isSeq(d)) return d.items.map((i) => walk(i, depth + 1));
-    if (isScalar(d)) return d.value;
+    if (isScalar(d)) {
+      // Kubernetes' YAML reader keeps timestamps as strings and has no base-60 numbers
+      // (`12:30`): the text stands, as it does for the API server.
+      if (d.value instanceof Date || d.format === 'TIME') return typeof d.source === 'string' ? d.source : String(d.value);
+      return d.value;
+    }
     return null;
   };
   try {
@@ -186,20 +192,22 @@ export function validateObject(
   root: YAMLMap,
   apiVersion: string,
   kind: string,
-  options: { skipPaths?: RegExp; data?: unknown } = {},
+  options: { skipDuplicatesAt?: RegExp; data?: unknown } = {},
 ): SchemaProblem[] {
   const fn = schemas().validator(apiVersion, kind);
   if (!fn || fn === 'pending') return [];
   const data = options.data ?? toPlain(view, root);
   if (data === undefined) return [];
   if (fn(data)) return [];
-  const errors = collapse(fn.errors ?? []).filter((e) => !options.skipPaths?.test(e.instancePath));
+  // Duplicate entries another rule reports (env vars) are left to it; other errors there stay.
+  const errors = collapse(fn.errors ?? []).filter((e) => !(e.keyword === LIST_MAP_KEYWORD && options.skipDuplicatesAt?.test(e.instancePath)));
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     const p = describe(view, root, e);
     if (!p) continue;
-    const key = `${p.message}@${JSON.stringify((p.at as { range?: unknown }).range ?? '')}`;
+    const at = isPair(p.at) ? nodeRange(p.at.key) ?? nodeRange(p.at.value) : nodeRange(p.at);
+    const key = `${p.message}@${at ? at.join(':') : e.instancePath}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(p);
@@ -209,9 +217,8 @@ export function validateObject(
 }
 
 /**
- * One error per failed `oneOf`/`anyOf`: the branch errors under it are noise (each branch
- * explains why it did not match). Errors from a branch that matched the value's type are kept
- * when every other branch failed on type alone: that is the branch the user meant.
+ * One error per failed `oneOf`/`anyOf`: the errors of its branches are dropped (each branch
+ * explains why it did not match, which is noise next to the one message about the union).
  */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
   const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
@@ -304,7 +311,8 @@ function describe(view: YamlView, root: YAMLMap, e: ErrorObject): SchemaProblem 
         part: 'key',
         keyword: e.keyword,
         message: `Unknown field \`${key}\`${inWhat}${hint} Depending on the tool that applies it, the object is rejected or the field is silently dropped, and the setting has no effect.`,
-        rename: guess && distance(key, guess) <= 2 ? { pair, to: guess } : undefined,
+        // No rename onto a key the map already has: that would write a duplicate key.
+        rename: guess && distance(key, guess) <= 2 && !view.pair(map!, guess) ? { pair, to: guess } : undefined,
       };
     }
     case 'required': {

@@ -4,7 +4,7 @@
 // not mix), or the whole folder. Open documents are fed in by the diagnostics service; the rest
 // is read from disk in the background and kept current through file-watch events.
 import { promises as fs } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
@@ -20,7 +20,10 @@ export interface IndexOptions {
 }
 
 interface FileEntry {
+  /** The normalized URI (the key). */
   uri: string;
+  /** The URI as the editor spells it, for an open document. */
+  clientUri: string;
   scope: string;
   dir: string;
   objects: WorkspaceObject[];
@@ -32,6 +35,19 @@ const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
 
 export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
+}
+
+/**
+ * One spelling per file: editors escape URIs differently (`c%3A`, `%40`), and the crawl makes
+ * its own from paths. The index keys files by this form.
+ */
+export function normalizeUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -98,6 +114,11 @@ export class WorkspaceIndex {
     this.options = options;
     if (!changed) return;
     this.compileExclude();
+    // Files that are excluded now leave the index.
+    for (const e of [...this.files.values()]) {
+      const path = uriToPath(e.uri);
+      if (path && this.isExcluded(path)) this.remove(e.uri);
+    }
     this.rescope();
   }
 
@@ -116,10 +137,16 @@ export class WorkspaceIndex {
     let best: string | undefined;
     for (const f of this.folders) {
       const rel = relative(f, path);
-      if (rel.startsWith('..') || rel === '' || rel.startsWith(sep + sep)) continue;
+      if (rel.startsWith('..') || rel === '' || isAbsolute(rel)) continue;
       if (!best || f.length > best.length) best = f;
     }
     return best;
+  }
+
+  /** Whether a file is inside one of the workspace folders. */
+  contains(uri: string): boolean {
+    const path = uriToPath(uri);
+    return path !== undefined && this.folderOf(path) !== undefined;
   }
 
   isExcluded(path: string): boolean {
@@ -172,22 +199,30 @@ export class WorkspaceIndex {
     return this.generations.get(scope) ?? 0;
   }
 
+  /** One counter for every scope: a file that moves to another scope never finds its old number there. */
+  private counter = 0;
+  /** Set when files moved between scopes; the diagnostics service then re-checks every open file. */
+  rescoped = false;
+
   private bump(scope: string): void {
-    this.generations.set(scope, this.generation(scope) + 1);
+    this.generations.set(scope, ++this.counter);
   }
 
   /**
    * Records the objects of a file. Returns the scope whose other files must be checked again,
    * or undefined when nothing they can see changed.
    */
-  update(uri: string, objects: WorkspaceObject[], open: boolean): string | undefined {
+  update(clientUri: string, objects: WorkspaceObject[], open: boolean): string | undefined {
+    const uri = normalizeUri(clientUri);
     const path = uriToPath(uri);
+    // An excluded file stays out even while it is open.
+    if (path && this.isExcluded(path)) return this.remove(uri);
     const dir = path ? dirname(path) : '';
     const before = this.files.get(uri);
     this.countDir(dir, objects.length - (before?.objects.length ?? 0));
     if (this.rescopeNeeded) this.rescope();
     const scope = this.scopeOf(uri);
-    this.files.set(uri, { uri, scope, dir, objects, open });
+    this.files.set(uri, { uri, clientUri, scope, dir, objects, open });
     if (before && before.scope === scope && sameObjects(before.objects, objects)) {
       // Positions may have moved: the others' view must point at the new lines, without a re-check.
       this.viewCache.clear();
@@ -198,7 +233,22 @@ export class WorkspaceIndex {
     return scope;
   }
 
-  remove(uri: string): string | undefined {
+  /** Forgets every file under a directory (deleted or renamed); returns the scopes they were in. */
+  removeUnder(dir: string): string[] {
+    const scopes = new Set<string>();
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    for (const e of [...this.files.values()]) {
+      const path = uriToPath(e.uri);
+      if (!path || !path.startsWith(prefix) || e.open) continue;
+      const s = this.remove(e.uri);
+      if (s) scopes.add(s);
+    }
+    for (const d of [...this.kustomize.keys()]) if (d === dir || d.startsWith(prefix)) this.kustomize.delete(d);
+    return [...scopes];
+  }
+
+  remove(clientUri: string): string | undefined {
+    const uri = normalizeUri(clientUri);
     const before = this.files.get(uri);
     if (!before) return undefined;
     this.files.delete(uri);
@@ -209,16 +259,17 @@ export class WorkspaceIndex {
   }
 
   isOpen(uri: string): boolean {
-    return this.files.get(uri)?.open ?? false;
+    return this.files.get(normalizeUri(uri))?.open ?? false;
   }
 
   setClosed(uri: string): void {
-    const e = this.files.get(uri);
+    const e = this.files.get(normalizeUri(uri));
     if (e) e.open = false;
   }
 
   /** Objects of the other files in `uri`'s scope (cached until the scope changes). */
-  others(uri: string): WorkspaceObject[] {
+  others(clientUri: string): WorkspaceObject[] {
+    const uri = normalizeUri(clientUri);
     const scope = this.scopeOf(uri);
     const generation = this.generation(scope);
     const cached = this.viewCache.get(uri);
@@ -235,7 +286,7 @@ export class WorkspaceIndex {
   /** Open files in a scope (their diagnostics may depend on the scope's objects). */
   openFilesIn(scope: string): string[] {
     const out: string[] = [];
-    for (const e of this.files.values()) if (e.open && e.scope === scope) out.push(e.uri);
+    for (const e of this.files.values()) if (e.open && e.scope === scope) out.push(e.clientUri);
     return out;
   }
 
@@ -276,6 +327,7 @@ export class WorkspaceIndex {
   /** Re-sorts files into scopes after the folders or the scope setting changed. */
   private rescope(): void {
     this.rescopeNeeded = false;
+    this.rescoped = true;
     for (const e of this.files.values()) e.scope = this.scopeOf(e.uri);
     for (const s of new Set([...this.files.values()].map((e) => e.scope))) this.bump(s);
     this.viewCache.clear();
