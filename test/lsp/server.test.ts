@@ -156,6 +156,22 @@ describe('language server over stdio', () => {
     client.notify('textDocument/didClose', { textDocument: { uri } });
     await cleared;
   });
+  it('publishes schema problems once the schema has compiled, without waiting for an edit', async () => {
+    const uri = 'file:///project/typo.yaml';
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonroot: true\n  containers:\n    - name: a\n      image: busybox:1.36\n';
+    const withSchema = client.waitFor(
+      'textDocument/publishDiagnostics',
+      (p: any) => p.uri === uri && p.diagnostics.some((d: any) => d.code === 'schema-validation'),
+      20000,
+    );
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const { diagnostics, version } = await withSchema;
+    assert.equal(version, 1, 'no edit was needed');
+    const d = diagnostics.find((x: any) => x.code === 'schema-validation');
+    assert.deepEqual(d.range, { start: { line: 6, character: 4 }, end: { line: 6, character: 16 } });
+    assert.deepEqual(d.data, { ruleId: 'schema-validation', keyword: 'additionalProperties' });
+    assert.match(d.message, /did you mean `runAsNonRoot`/);
+  });
 });
 
 describe('language server with a client that pushes settings', () => {
@@ -173,4 +189,5 @@ describe('language server with a client that pushes settings', () => {
     await next;
     assert.equal(await client.shutdown(), 0);
   });
+
 });
