@@ -92,6 +92,8 @@ interface Chunk {
   placed: Finding[] | undefined;
   placedAt: number;
   placedOffset: number;
+  /** Some object was checked before its schema had compiled: its schema problems are still to come. */
+  schemaPending: boolean;
 }
 
 /** The rest of the workspace, as the index sees it, for a file being analysed. */
@@ -119,6 +121,8 @@ export class Analyzer {
   private spans: ChunkSpan[] = [];
   private length = -1;
   private ruleSetKey = '';
+  /** The schema compilations that had finished at the last run. */
+  private schemaGeneration = -1;
   /** Per file rule, state it keeps between runs (indexes maintained from the changes). */
   private fileState = new Map<string, Map<string, unknown>>();
   /** The chunks the window path replaced, as resource changes (saves diffing every chunk). */
@@ -143,6 +147,13 @@ export class Analyzer {
       : text.includes('\u0000');
     if (binary) return this.reset(ruleSet.syntax ? binaryNotice() : []);
 
+    // Schemas that compiled since the last run: the chunks checked without them get their schema
+    // problems now, without being parsed again.
+    const schemaGeneration = schemas().generation;
+    if (schemaGeneration !== this.schemaGeneration && ruleSet.key === this.ruleSetKey) {
+      for (const chunk of this.chunks) if (chunk.schemaPending) refreshSchema(chunk, ruleSet);
+    }
+    this.schemaGeneration = schemaGeneration;
     let spans: ChunkSpan[];
     let next: Chunk[];
     if (window && this.usable(window, text, ruleSet)) {
@@ -389,8 +400,6 @@ export class Analyzer {
       if (rule.check) objectRules.push(entry);
       if (rule.checkFile) fileRules.push(entry);
     }
-    // Schema problems found before a schema finished compiling in the background are incomplete.
-    if (active.has('schema-validation')) keyParts.push(`sg=${schemas().generation}`);
     // Rule options change findings as much as severities do, so they are part of the cache key.
     keyParts.push(`pc=${settings.priorityClasses.join(' ')}`, `tr=${settings.trustedRegistries.join(' ')}`);
     return { key: keyParts.join(','), objectRules, fileRules, syntax, active, settings };
@@ -538,7 +547,9 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
     placed: undefined,
     placedAt: -1,
     placedOffset: -1,
+    schemaPending: false,
   };
+  const pendingBefore = schemas().pendingHits;
   let docs: Document.Parsed[];
   try {
     docs = parseDocuments(text);
@@ -587,13 +598,49 @@ function analyzeChunk(text: string, rules: RuleSet): Chunk {
       }
     }
   }
+  chunk.schemaPending = schemas().pendingHits !== pendingBefore;
+  tidy(chunk);
+  return chunk;
+}
+
+/** Sorts a chunk's findings and drops repeats. */
+function tidy(chunk: Chunk): void {
   chunk.findings.sort(byPosition);
   // A container map aliased into two lists, or two parse errors on one token, say the same thing twice.
   chunk.findings = chunk.findings.filter((f, i, all) => {
     const prev = all[i - 1];
     return !(prev && prev.ruleId === f.ruleId && prev.startOffset === f.startOffset && prev.endOffset === f.endOffset && (prev.message === f.message || f.ruleId === 'yaml-syntax'));
   });
-  return chunk;
+}
+
+/**
+ * Adds the schema problems of a chunk checked before its schemas had compiled: only the schema
+ * rule runs again, on the objects already parsed.
+ */
+function refreshSchema(chunk: Chunk, rules: RuleSet): void {
+  const active = rules.objectRules.find((a) => a.rule.meta.id === 'schema-validation');
+  const before = schemas().pendingHits;
+  if (active) {
+    for (const resource of chunk.resources) {
+      try {
+        active.rule.check!({
+          resource,
+          source: chunk.text,
+          isActive: (id) => rules.active.has(id),
+          settings: rules.settings,
+          report(report) {
+            const f = toFinding(active, report, chunk.lines, resource);
+            if (f && !ignoredBy(chunk.directives, resource, f)) chunk.findings.push(f);
+          },
+        });
+      } catch (err) {
+        reportRuleCrash(active.rule.meta.id, err);
+      }
+    }
+  }
+  chunk.schemaPending = schemas().pendingHits !== before;
+  tidy(chunk);
+  chunk.placed = undefined;
 }
 
 let crashListener: ((ruleId: string, err: unknown) => void) | undefined;

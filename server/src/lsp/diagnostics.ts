@@ -160,6 +160,8 @@ export class DiagnosticsService {
       state.settings = settings;
     }
     await this.connection.sendDiagnostics({ uri, version: state.version, diagnostics: limit(state.findings, settings.maxProblems, uri) });
+    // Schemas this analysis needed compile now, after the diagnostics went out.
+    schemas().compileSoon();
   }
 }
 

@@ -50,6 +50,18 @@ class SchemaStore {
     this.deferred = onReady;
   }
 
+  /** Counts the validations that found their schema still waiting (analysis results then lack them). */
+  pendingHits = 0;
+
+  /**
+   * Starts compiling what is waiting, shortly: the language server calls this once it has sent
+   * the diagnostics of an analysis, so the compile never holds them up.
+   */
+  compileSoon(): void {
+    if (this.pending.size === 0 || this.timer) return;
+    this.timer = setTimeout(() => this.compilePending(), 20);
+  }
+
   /** The kind's validator; undefined when we have no schema for it (other CRDs), 'pending' while it compiles. */
   validator(apiVersion: string, kind: string): ValidateFunction | 'pending' | undefined {
     const key = `${apiVersion} ${kind}`;
@@ -57,8 +69,7 @@ class SchemaStore {
     if (cached !== undefined) return cached ?? undefined;
     if (this.deferred && this.readIndex()?.kinds[key]) {
       this.pending.add(key);
-      // Late enough for the diagnostics of the current analysis to be written out first.
-      this.timer ??= setTimeout(() => this.compilePending(), 50);
+      this.pendingHits++;
       return 'pending';
     }
     return this.compile(key);
