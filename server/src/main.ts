@@ -30,6 +30,7 @@ let canRegisterConfig = false;
 let completionSupport: CompletionSupport = { snippets: false, markdown: false };
 let canWatchFiles = false;
 let canCreateFiles = false;
+let canFollowFolders = false;
 let crawlGeneration = 0;
 
 /** Reads the workspace-wide settings: how files are grouped, and what to leave out. */
@@ -84,6 +85,7 @@ connection.onInitialize((params): InitializeResult => {
   const item = caps.textDocument?.completion?.completionItem;
   completionSupport = { snippets: item?.snippetSupport === true, markdown: item?.documentationFormat?.includes('markdown') === true };
   canWatchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canFollowFolders = caps.workspace?.workspaceFolders === true;
   canCreateFiles =
     caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
   const folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
@@ -100,6 +102,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       ...(offerSnippets ? { completionProvider: { resolveProvider: false } } : {}),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'kubeguard', version: '0.1.0' },
   };
@@ -112,6 +115,17 @@ connection.onInitialized(() => {
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }],
+    });
+  }
+  if (canFollowFolders) {
+    // Folders added to or removed from the workspace: index what is new, forget what left.
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined));
+      const added = e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+      const folders = [...workspace.folderList().filter((f) => !removed.has(f)), ...added];
+      workspace.setFolders(folders);
+      diagnostics.scheduleAll(documents.uris());
+      startCrawl();
     });
   }
   startCrawl();

@@ -155,3 +155,34 @@ describe('workspace analysis over stdio', () => {
     await cleared;
   });
 });
+
+describe('workspace folders added later', () => {
+  it('indexes a folder added to the workspace, and checks its open files against it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'kubeguard-ws-a-'));
+    const added = mkdtempSync(join(tmpdir(), 'kubeguard-ws-b-'));
+    mkdirSync(join(added, 'orders'));
+    writeFileSync(join(added, 'orders', 'deployment.yaml'), DEPLOYMENT);
+    writeFileSync(join(added, 'orders', 'networkpolicy.yaml'), POLICY);
+    const client = new LspClient();
+    client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+    const caps = defaultCapabilities() as any;
+    caps.workspace.workspaceFolders = true;
+    try {
+      const result = await client.initialize(caps, undefined, [{ uri: pathToFileURL(empty).href, name: 'a' }]);
+      assert.equal(result.capabilities.workspace?.workspaceFolders?.changeNotifications, true);
+      const uri = pathToFileURL(join(added, 'orders', 'deployment.yaml')).href;
+      // Outside every folder, the file is checked on its own: the policy beside it is not seen.
+      const alone = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && p.diagnostics.some((d: any) => d.code === RULE), 15000);
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: DEPLOYMENT } });
+      const first = await alone;
+      assert.match(first.diagnostics.find((d: any) => d.code === RULE).message, /in this file/);
+      const covered = client.waitFor('textDocument/publishDiagnostics', (p: any) => p.uri === uri && !p.diagnostics.some((d: any) => d.code === RULE), 15000);
+      client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: pathToFileURL(added).href, name: 'b' }], removed: [] } });
+      await covered;
+    } finally {
+      assert.equal(await client.shutdown(), 0);
+      rmSync(empty, { recursive: true, force: true });
+      rmSync(added, { recursive: true, force: true });
+    }
+  });
+});

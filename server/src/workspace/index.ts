@@ -106,7 +106,16 @@ export class WorkspaceIndex {
 
   setFolders(folders: string[]): void {
     this.folders = folders;
+    // Files of a folder that left the workspace leave the index (open ones stay, checked alone).
+    for (const e of [...this.files.values()]) {
+      const path = uriToPath(e.uri);
+      if (!e.open && path && !this.folderOf(path)) this.remove(e.uri);
+    }
     this.rescope();
+  }
+
+  folderList(): string[] {
+    return [...this.folders];
   }
 
   setOptions(options: IndexOptions): void {
