@@ -149,3 +149,19 @@ export function grantOfAny(rule: RbacRule, specs: readonly GrantSpec[]): GrantMa
   }
   return out;
 }
+
+function codeList(xs: readonly string[]): string {
+  return xs.map((x) => `\`${x}\``).join(', ');
+}
+
+/** The verbs a rule names for a grant, or what its `*` stands for here (for messages). */
+export function grantVerbsText(rule: RbacRule, g: GrantMatch): string {
+  const explicit = g.granted.filter((v) => rule.verbs.includes(v));
+  return explicit.length > 0 ? codeList(explicit) : `\`*\` (${codeList(g.granted)})`;
+}
+
+/** The resources of a grant that the rule names, or all it reaches through `*` (for messages). */
+export function grantResourcesText(rule: RbacRule, g: GrantMatch): string {
+  const named = rule.resources.filter((i) => i.text !== '*' && g.resources.includes(i)).map((i) => i.text);
+  return named.length > 0 ? codeList(named) : `${codeList(g.covered)} (through \`*\`)`;
+}

@@ -34,20 +34,22 @@ export function readSelector(v: YamlView, node: unknown): Selector | undefined {
   return { requirements };
 }
 
+/** Whether one requirement holds for a label's value (undefined: the label is absent). */
+export function requirementHolds(r: Requirement, value: string | undefined): boolean {
+  switch (r.operator) {
+    case 'In':
+      return value !== undefined && r.values.includes(value);
+    case 'NotIn':
+      return value === undefined || !r.values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+  }
+}
+
 export function matches(selector: Selector, labels: ReadonlyMap<string, string>): boolean {
-  return selector.requirements.every((r) => {
-    const value = labels.get(r.key);
-    switch (r.operator) {
-      case 'In':
-        return value !== undefined && r.values.includes(value);
-      case 'NotIn':
-        return value === undefined || !r.values.includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-    }
-  });
+  return selector.requirements.every((r) => requirementHolds(r, labels.get(r.key)));
 }
 
 /**

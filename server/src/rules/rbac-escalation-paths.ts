@@ -1,4 +1,4 @@
-import { grantOfAny, isRole, RBAC_GROUP, rulesOf, type GrantMatch, type GrantSpec, type RbacRule } from '../k8s/rbac.ts';
+import { grantResourcesText, grantVerbsText, grantOfAny, isRole, RBAC_GROUP, rulesOf, type GrantMatch, type GrantSpec, type RbacRule } from '../k8s/rbac.ts';
 import { defineRule, type Report } from '../engine/rule.ts';
 
 interface Path {
@@ -113,8 +113,8 @@ export default defineRule({
           data: {
             kind: r.kind,
             name: r.name ?? '?',
-            verbs: verbsText(rule, g),
-            resources: resourcesText(rule, g),
+            verbs: grantVerbsText(rule, g),
+            resources: grantResourcesText(rule, g),
             limit: rule.resourceNames.length > 0 ? ` (only ${rule.resourceNames.map((n) => `"${n}"`).join(', ')})` : '',
           },
         });
@@ -138,16 +138,3 @@ function where(rule: RbacRule, path: Path, g: GrantMatch, wildcardOwns: boolean)
   return wildcardOwns ? null : rule.resourcesPair;
 }
 
-/** The verbs the rule names for this grant, or what its `*` stands for here. */
-function verbsText(rule: RbacRule, g: GrantMatch): string {
-  const list = (xs: readonly string[]): string => xs.map((x) => `\`${x}\``).join(', ');
-  const explicit = g.granted.filter((v) => rule.verbs.includes(v));
-  return explicit.length > 0 ? list(explicit) : `\`*\` (${list(g.granted)})`;
-}
-
-/** The resources of the path that the rule names, or all it reaches when it reaches them through `*`. */
-function resourcesText(rule: RbacRule, g: GrantMatch): string {
-  const named = rule.resources.filter((i) => i.text !== '*' && g.resources.includes(i)).map((i) => i.text);
-  const list = (xs: readonly string[]): string => xs.map((x) => `\`${x}\``).join(', ');
-  return named.length > 0 ? list(named) : `${list(g.covered)} (through \`*\`)`;
-}

@@ -1,4 +1,4 @@
-import { grantOf, grantOfAny, isRole, rulesOf, type GrantMatch, type GrantSpec, type RbacItem, type RbacRule } from '../k8s/rbac.ts';
+import { grantResourcesText, grantVerbsText, grantOf, grantOfAny, isRole, rulesOf, type GrantMatch, type GrantSpec, type RbacItem, type RbacRule } from '../k8s/rbac.ts';
 import type { Resource } from '../k8s/resource.ts';
 import { defineRule } from '../engine/rule.ts';
 
@@ -87,7 +87,7 @@ export default defineRule({
       for (const grant of GRANTS) {
         if (grant.clusterScoped && r.kind === 'Role') continue;
         const g = grantOfAny(rule, grant.specs);
-        if (g) add(g, `${verbsText(rule, g)} on ${resourcesText(rule, g)} (${grant.why})`);
+        if (g) add(g, `${grantVerbsText(rule, g)} on ${grantResourcesText(rule, g)} (${grant.why})`);
       }
       const cm = configMapGrant(r, rule);
       if (cm) add(cm.g, cm.what);
@@ -124,7 +124,7 @@ function configMapGrant(r: Resource, rule: RbacRule): { g: GrantMatch; what: str
   const g = grantOf(rule, CONFIGMAPS);
   if (!g) return undefined;
   const systemScope = r.kind === 'ClusterRole' || r.namespace === 'kube-system';
-  const verbs = verbsText(rule, g);
+  const verbs = grantVerbsText(rule, g);
   if (rule.resourceNames.length > 0) {
     if (!systemScope && r.namespace !== undefined) return undefined;
     if (rule.resourceNames.includes('aws-auth')) {
@@ -140,15 +140,3 @@ function configMapGrant(r: Resource, rule: RbacRule): { g: GrantMatch; what: str
   return { g, what: `${verbs} on ${where} (can redirect the cluster DNS through CoreDNS, or on EKS grant cluster admin through \`aws-auth\`)` };
 }
 
-/** The verbs the rule names for this grant, or what its `*` stands for here. */
-function verbsText(rule: RbacRule, g: GrantMatch): string {
-  const list = (xs: readonly string[]): string => xs.map((x) => `\`${x}\``).join(', ');
-  const explicit = g.granted.filter((v) => rule.verbs.includes(v));
-  return explicit.length > 0 ? list(explicit) : `\`*\` (${list(g.granted)})`;
-}
-
-function resourcesText(rule: RbacRule, g: GrantMatch): string {
-  const named = rule.resources.filter((i) => i.text !== '*' && g.resources.includes(i)).map((i) => i.text);
-  const list = (xs: readonly string[]): string => xs.map((x) => `\`${x}\``).join(', ');
-  return named.length > 0 ? list(named) : `${list(g.covered)} (through \`*\`)`;
-}

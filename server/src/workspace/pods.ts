@@ -3,7 +3,7 @@
 // object's plain data once, and indexed once per change of the other files.
 import type { FileContext } from '../engine/rule.ts';
 import { workloadKind } from '../k8s/kinds.ts';
-import type { Requirement, Selector } from '../k8s/selectors.ts';
+import { requirementHolds, type Requirement, type Selector } from '../k8s/selectors.ts';
 import { dig, labelMap, type WorkspaceObject } from './objects.ts';
 
 export interface PodTemplate {
@@ -54,16 +54,7 @@ export function podTemplateOf(o: WorkspaceObject): PodTemplate | undefined {
 function holds(r: Requirement, labels: ReadonlyMap<string, string>): boolean {
   const value = labels.get(r.key);
   if (value === undefined && ADDED_AT_RUN_TIME.has(r.key)) return true;
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && r.values.includes(value);
-    case 'NotIn':
-      return value === undefined || !r.values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-  }
+  return requirementHolds(r, value);
 }
 
 /** Whether a selector selects the pods of a template (labels added at run time given the benefit of the doubt). */
